@@ -1,0 +1,22 @@
+/**
+ * Typed errors. Each sets `name` (Step Functions Retry/Catch and the CLI's exit codes match on it, so names
+ * are part of the contract) and keeps `cause`. Drift found is a result, never an error; a bad record is a
+ * rejection in the result, never an error. These are thrown only when an input as a whole cannot be used.
+ */
+
+/** Base class: sets `name` from the subclass and keeps `cause`. */
+export class DriftwatchError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Thrown when two profiles cannot be merged (different features, kinds or baseline bins). */
+export class ProfileMergeError extends DriftwatchError {}
+
+/** Thrown when a baseline (statistics.json, constraints.json or baseline profile) is missing or unusable. */
+export class BaselineError extends DriftwatchError {}
+
+/** Thrown when an input file as a whole cannot be used (not found, unreadable, no header, not a profile...). */
+export class InputError extends DriftwatchError {}
