@@ -205,10 +205,10 @@ export function mergeDatasetProfiles(a: DatasetProfileState, b: DatasetProfileSt
   };
   const times = [a.inferenceTime, b.inferenceTime].filter((t) => t !== undefined);
   if (times.length > 0) {
-    out.inferenceTime = {
-      first: times.map((t) => t.first).reduce((x, y) => (y < x ? y : x)),
-      last: times.map((t) => t.last).reduce((x, y) => (y > x ? y : x)),
-    };
+    // ISO-8601 UTC strings order as their instants; Math.min/max would coerce them to NaN.
+    const firsts = times.map((t) => t.first).sort();
+    const lasts = times.map((t) => t.last).sort();
+    out.inferenceTime = { first: firsts[0] ?? '', last: lasts[lasts.length - 1] ?? '' };
   }
   return out;
 }

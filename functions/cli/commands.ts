@@ -1,0 +1,163 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { displayPath, readCsvRows } from '../adapters/local-files.js';
+import { type BaselineRow, buildBaseline } from '../core/baseline/build.js';
+import { baselineProfileSchema } from '../core/baseline/schema.js';
+import type { CaptureParseOptions } from '../core/capture/types.js';
+import type { DriftSettings } from '../core/drift/compare.js';
+import type { AutoRuleSettings } from '../core/drift/methods.js';
+import { profileToStatistics } from '../core/model-monitor/statistics.js';
+import type { ConstraintsFile } from '../core/model-monitor/types.js';
+import { toViolationsFile } from '../core/model-monitor/violations.js';
+import { buildDriftReport, type DriftReport, type ReportRejection } from '../core/report/drift-report.js';
+import { renderText } from '../core/report/text.js';
+import { InputError } from '../errors.js';
+import {
+  BASELINE_FILES,
+  type LoadedBaseline,
+  loadBaseline,
+  saveBaseline,
+  writeJson,
+} from './baseline-store.js';
+import { type ProgressSink, profileInputs } from './inputs.js';
+
+/** Exit codes a pipeline can branch on. */
+export const EXIT = {
+  /** No drift and no violations. */
+  ok: 0,
+  /** Drift or constraint violations found. */
+  drift: 1,
+  /** Usage or input error. */
+  error: 2,
+} as const;
+
+/** What a command produced: its exit code and what to print on stdout. */
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+}
+
+/** Options of `driftwatch baseline`. */
+export interface BaselineCommandOptions {
+  input: string;
+  out: string;
+  target?: string;
+  categorical?: readonly string[];
+  prediction?: string;
+  header?: boolean | 'auto';
+  categoricalTopK?: number;
+}
+
+/** `driftwatch baseline`: profiles a training CSV and writes baseline.json, statistics.json and constraints.json. */
+export async function baselineCommand(o: BaselineCommandOptions): Promise<CommandResult> {
+  const rejections: ReportRejection[] = [];
+  let lines = 0;
+  const rows = async function* (): AsyncGenerator<BaselineRow> {
+    rejections.length = 0;
+    lines = 0;
+    for await (const row of readCsvRows(o.input, { header: o.header ?? 'auto' }, (r) => {
+      lines += 1;
+      rejections.push({ file: displayPath(o.input), ...r });
+    })) {
+      lines += 1;
+      yield row.values;
+    }
+  };
+  const built = await buildBaseline(rows, {
+    source: displayPath(o.input),
+    ...(o.target ? { exclude: [o.target] } : {}),
+    ...(o.categorical ? { categorical: o.categorical } : {}),
+    ...(o.prediction ? { predictionColumn: o.prediction } : {}),
+    ...(o.categoricalTopK ? { categoricalTopK: o.categoricalTopK } : {}),
+  });
+  built.profile.records = { lines, accepted: lines - rejections.length, rejected: rejections.length };
+  if (built.profile.rows === 0) throw new InputError(`${o.input}: no data rows`);
+  await saveBaseline(o.out, built);
+  const summary = [
+    `baseline: ${built.profile.rows} rows, ${built.features.length} features (${built.features.map((f) => `${f.name}:${f.inferredType}`).join(', ')})`,
+    `rejected rows: ${rejections.length}`,
+    ...rejections.slice(0, 20).map((r) => `  ${r.file}:${r.line}: ${r.reason}`),
+    `wrote ${[BASELINE_FILES.baseline, BASELINE_FILES.statistics, BASELINE_FILES.constraints].map((f) => join(o.out, f)).join(', ')}`,
+  ];
+  return { exitCode: EXIT.ok, stdout: `${summary.join('\n')}\n` };
+}
+
+/** Settings the drift and profile commands share. */
+export interface DriftCommandSettings {
+  capture?: CaptureParseOptions;
+  settingsFor?: (name: string, kind: 'numeric' | 'categorical', isOutput: boolean) => DriftSettings;
+  auto?: AutoRuleSettings;
+  categoricalTopK?: number;
+  sketchK?: number;
+  /** Columns left out of drift and data-quality checks. */
+  exclude?: ReadonlySet<string>;
+  /** Applies the configuration's data-quality settings to the baseline's constraints. */
+  applyConstraints?: (c: ConstraintsFile) => ConstraintsFile;
+  progress?: ProgressSink;
+}
+
+async function profileAgainst(loaded: LoadedBaseline, inputs: readonly string[], s: DriftCommandSettings) {
+  const schema = baselineProfileSchema(loaded.baseline, {
+    ...(s.categoricalTopK ? { categoricalTopK: s.categoricalTopK } : {}),
+    ...(s.sketchK ? { sketchK: s.sketchK } : {}),
+  });
+  const capture: CaptureParseOptions = {
+    ...s.capture,
+    input: { columns: loaded.baseline.features.map((f) => f.name), ...s.capture?.input },
+  };
+  return profileInputs(inputs, {
+    schema,
+    capture,
+    csvColumns: loaded.baseline.features.map((f) => f.name),
+    ...(s.progress ? { progress: s.progress } : {}),
+  });
+}
+
+/** `driftwatch profile`: profiles inputs against a baseline and writes the mergeable profile. */
+export async function profileCommand(
+  o: { inputs: readonly string[]; baseline: string; out: string },
+  s: DriftCommandSettings = {},
+): Promise<CommandResult> {
+  const loaded = await loadBaseline(o.baseline);
+  const result = await profileAgainst(loaded, o.inputs, s);
+  await mkdir(dirname(o.out), { recursive: true });
+  await writeFile(o.out, `${JSON.stringify(result.profile)}\n`);
+  const r = result.profile.records;
+  return {
+    exitCode: EXIT.ok,
+    stdout: `profiled ${result.files.length} file(s): ${r.accepted} accepted, ${r.rejected} rejected, ${result.profile.rows} rows -> ${o.out}\n`,
+  };
+}
+
+/** Output formats of `driftwatch drift`. */
+export type ReportFormat = 'text' | 'json';
+
+/** `driftwatch drift`: compares inputs with a baseline; exit 1 on drift or violations. */
+export async function driftCommand(
+  o: { inputs: readonly string[]; baseline: string; format: ReportFormat; out?: string },
+  s: DriftCommandSettings = {},
+): Promise<CommandResult & { report: DriftReport }> {
+  const loaded = await loadBaseline(o.baseline);
+  const profiled = await profileAgainst(loaded, o.inputs, s);
+  const report = buildDriftReport({
+    baseline: loaded.baseline,
+    constraints: s.applyConstraints ? s.applyConstraints(loaded.constraints) : loaded.constraints,
+    current: profiled.profile,
+    inputs: profiled.files,
+    rejections: profiled.rejections,
+    rejectionsTruncated: profiled.rejectionsTruncated,
+    compare: {
+      ...(s.settingsFor ? { settingsFor: s.settingsFor } : {}),
+      ...(s.auto ? { auto: s.auto } : {}),
+      ...(s.exclude ? { exclude: s.exclude } : {}),
+    },
+  });
+  if (o.out) {
+    await writeJson(join(o.out, 'constraint_violations.json'), toViolationsFile(report.violations), o.out);
+    await writeJson(join(o.out, 'statistics.json'), profileToStatistics(profiled.profile));
+    await writeJson(join(o.out, 'drift-report.json'), report);
+  }
+  const exitCode = report.drift || report.violations.length > 0 ? EXIT.drift : EXIT.ok;
+  const stdout = o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
+  return { exitCode, stdout, report };
+}
