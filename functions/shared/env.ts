@@ -1,0 +1,13 @@
+/** Environment variable names the stack sets and the handlers read (only in `defaultDeps()`). */
+export const ENV = {
+  /** The monitor configuration of the function's endpoint, as JSON (validated by the config schema). */
+  monitorConfig: 'DRIFTWATCH_CONFIG',
+  /** The endpoint this function serves. */
+  endpointName: 'DRIFTWATCH_ENDPOINT',
+  /** Bucket and prefix where profiles and reports are written. */
+  reportsBucket: 'DRIFTWATCH_REPORTS_BUCKET',
+  reportsPrefix: 'DRIFTWATCH_REPORTS_PREFIX',
+  /** Powertools settings. */
+  powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;

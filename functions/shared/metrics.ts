@@ -1,0 +1,61 @@
+/**
+ * Metric namespaces, names and dimensions: the contract between the functions that publish metrics and the
+ * alarms and dashboards the stack builds on them. Model Monitor-compatible names keep existing alarms working.
+ */
+
+/** Model Monitor's data-quality namespace for endpoints (as AWS code and samples spell it). */
+export const MODEL_MONITOR_DATA_NAMESPACE = 'aws/sagemaker/Endpoints/data-metrics';
+/** Model Monitor's model-quality namespace for endpoints. */
+export const MODEL_MONITOR_MODEL_NAMESPACE = 'aws/sagemaker/Endpoints/model-metrics';
+/** driftwatch's own, richer metrics. */
+export const DRIFTWATCH_NAMESPACE = 'driftwatch';
+/** The endpoint's own operational metrics, published by SageMaker. */
+export const SAGEMAKER_NAMESPACE = 'AWS/SageMaker';
+
+/** Dimension names. */
+export const DIMENSIONS = {
+  /** Model Monitor-compatible metrics: the endpoint name. */
+  endpoint: 'Endpoint',
+  /** Model Monitor-compatible metrics: the monitoring schedule name. */
+  monitoringSchedule: 'MonitoringSchedule',
+  /** driftwatch metrics. */
+  variant: 'Variant',
+  feature: 'Feature',
+  method: 'Method',
+  checkType: 'CheckType',
+  /** AWS/SageMaker metrics. */
+  endpointName: 'EndpointName',
+  variantName: 'VariantName',
+} as const;
+
+/** Model Monitor-compatible per-feature metric names (value = Model Monitor's drift distance, etc.). */
+export const modelMonitorMetric = {
+  baselineDrift: (feature: string) => `feature_baseline_drift_${feature}`,
+  data: (feature: string) => `feature_data_${feature}`,
+  nonNull: (feature: string) => `feature_non_null_${feature}`,
+} as const;
+
+/** driftwatch's own metric names (namespace DRIFTWATCH_NAMESPACE). */
+export const METRICS = {
+  /** The drift statistic of a feature (dims Endpoint, Variant, Feature, Method). */
+  driftStatistic: 'DriftStatistic',
+  /** 1 when a feature drifted, else 0 (dims Endpoint, Variant, Feature). */
+  featureDrifted: 'FeatureDrifted',
+  /** Share of input features that drifted, 0..1 (dims Endpoint, Variant). */
+  driftedFeatureShare: 'DriftedFeatureShare',
+  /** Prediction drift statistic (dims Endpoint, Variant, Method). */
+  predictionDrift: 'PredictionDriftStatistic',
+  /** Constraint violations by check type (dims Endpoint, Variant, CheckType) and in total (Endpoint, Variant). */
+  violations: 'Violations',
+  /** Capture records accepted / rejected (dims Endpoint, Variant). */
+  recordsAccepted: 'RecordsAccepted',
+  recordsRejected: 'RecordsRejected',
+  /** Rejected / (accepted + rejected) of one capture object (dims Endpoint, Variant). */
+  rejectedRecordRate: 'RejectedRecordRate',
+  /** Milliseconds to process one capture object or window (dims Endpoint, Variant). */
+  processingTime: 'ProcessingTime',
+  /** Seconds from the newest inferenceTime of an object to its metrics (dims Endpoint, Variant). */
+  captureToMetricLag: 'CaptureToMetricLag',
+  /** 1 when the baseline could not be loaded (dims Endpoint). */
+  baselineUnavailable: 'BaselineUnavailable',
+} as const;
