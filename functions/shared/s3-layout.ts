@@ -46,11 +46,23 @@ export const REPORTS_PREFIX = 'reports';
  */
 export function profileKey(reportsPrefix: string, capture: CaptureKey): string {
   const base = capture.file.replace(/\.jsonl(\.gz)?$/i, '');
-  return joinKey(reportsPrefix, PROFILES_PREFIX, capture.endpoint, capture.variant, capture.hour, `${base}.profile.json`);
+  return joinKey(
+    reportsPrefix,
+    PROFILES_PREFIX,
+    capture.endpoint,
+    capture.variant,
+    capture.hour,
+    `${base}.profile.json`,
+  );
 }
 
 /** The prefix holding every profile of one hour of one variant. */
-export function profileHourPrefix(reportsPrefix: string, endpoint: string, variant: string, hour: Date): string {
+export function profileHourPrefix(
+  reportsPrefix: string,
+  endpoint: string,
+  variant: string,
+  hour: Date,
+): string {
   return `${joinKey(reportsPrefix, PROFILES_PREFIX, endpoint, variant, hourPath(hour))}/`;
 }
 
@@ -58,7 +70,12 @@ export function profileHourPrefix(reportsPrefix: string, endpoint: string, varia
  * Where a window's results go, as Model Monitor lays out monitoring outputs:
  * `<reportsPrefix>/reports/<endpoint>/<schedule>/yyyy/mm/dd/hh/` (hour = the window's end).
  */
-export function windowReportPrefix(reportsPrefix: string, endpoint: string, schedule: string, windowEnd: Date): string {
+export function windowReportPrefix(
+  reportsPrefix: string,
+  endpoint: string,
+  schedule: string,
+  windowEnd: Date,
+): string {
   return `${joinKey(reportsPrefix, REPORTS_PREFIX, endpoint, schedule, hourPath(windowEnd))}/`;
 }
 

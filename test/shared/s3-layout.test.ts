@@ -10,13 +10,18 @@ import {
 
 describe('s3 layout', () => {
   it('parses SageMaker capture keys under a prefix', () => {
-    expect(parseCaptureKey('datacapture/churn/AllTraffic/2026/11/26/09/31-22-123-abc.jsonl', 'datacapture/')).toEqual({
+    expect(
+      parseCaptureKey('datacapture/churn/AllTraffic/2026/11/26/09/31-22-123-abc.jsonl', 'datacapture/'),
+    ).toEqual({
       endpoint: 'churn',
       variant: 'AllTraffic',
       hour: '2026/11/26/09',
       file: '31-22-123-abc.jsonl',
     });
-    expect(parseCaptureKey('churn/v1/2026/11/26/09/a.jsonl', '')).toMatchObject({ endpoint: 'churn', variant: 'v1' });
+    expect(parseCaptureKey('churn/v1/2026/11/26/09/a.jsonl', '')).toMatchObject({
+      endpoint: 'churn',
+      variant: 'v1',
+    });
   });
 
   it.each([
@@ -30,8 +35,12 @@ describe('s3 layout', () => {
 
   it('derives one profile key per capture object', () => {
     const capture = { endpoint: 'churn', variant: 'AllTraffic', hour: '2026/11/26/09', file: 'a-b.jsonl' };
-    expect(profileKey('monitoring/', capture)).toBe('monitoring/profiles/churn/AllTraffic/2026/11/26/09/a-b.profile.json');
-    expect(profileKey('', { ...capture, file: 'x.jsonl.gz' })).toBe('profiles/churn/AllTraffic/2026/11/26/09/x.profile.json');
+    expect(profileKey('monitoring/', capture)).toBe(
+      'monitoring/profiles/churn/AllTraffic/2026/11/26/09/a-b.profile.json',
+    );
+    expect(profileKey('', { ...capture, file: 'x.jsonl.gz' })).toBe(
+      'profiles/churn/AllTraffic/2026/11/26/09/x.profile.json',
+    );
   });
 
   it('lays out hour prefixes in UTC', () => {
