@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { registerDriftCommands } from './drift-program.js';
+
+/**
+ * The `driftwatch` command line: each group of commands registers itself here, so adding one is one line.
+ */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('driftwatch')
+    .description(
+      'Drift, data-quality and model-quality checks for SageMaker endpoints, compatible with Model Monitor files.',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+  registerDriftCommands(program);
+  return program;
+}
