@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_AUTO, type DriftMethodName, METHOD_RULES } from '../drift/methods.js';
+import { DEFAULT_AUTO, DRIFT_METHOD_NAMES, METHOD_RULES } from '../drift/methods.js';
 import {
   flag,
   type NumberRange,
@@ -16,17 +16,7 @@ import {
 // default cannot mean one thing here and another there.
 
 /** Drift methods: `auto` or one of the drift module's methods (functions/core/drift/methods.ts). */
-export const DriftMethodSchema = oneOf([
-  'auto',
-  'linf',
-  'linf_robust',
-  'ks',
-  'psi',
-  'js',
-  'wasserstein',
-  'wasserstein_norm',
-  'chi2',
-]).describe(
+export const DriftMethodSchema = oneOf(DRIFT_METHOD_NAMES).describe(
   'Drift method. auto: the L-infinity distance against a threshold adapted to the sample sizes. linf: L-infinity ' +
     'distance between baseline and current distributions (Model Monitor "Simple"). linf_robust: linf minus a KS ' +
     'critical-value term (Model Monitor "Robust"). ks: two-sample Kolmogorov-Smirnov p-value. psi: population ' +
@@ -35,11 +25,6 @@ export const DriftMethodSchema = oneOf([
 );
 /** A drift method name, including `auto`. */
 export type DriftMethod = z.infer<typeof DriftMethodSchema>;
-
-// The configuration and the drift module must name exactly the same methods.
-const sameMethods: [DriftMethod, DriftMethodName] extends [DriftMethodName, DriftMethod] ? true : never =
-  true;
-void sameMethods;
 
 /**
  * The values a configured threshold may take per method. Distances (drift when above): linf, linf_robust, js and

@@ -1,16 +1,20 @@
 import jStat from 'jstat';
 
 /** Drift methods a feature can be compared with; `auto` picks by type and sample size (see {@link autoThreshold}). */
-export type DriftMethodName =
-  | 'auto'
-  | 'linf'
-  | 'linf_robust'
-  | 'ks'
-  | 'psi'
-  | 'js'
-  | 'wasserstein'
-  | 'wasserstein_norm'
-  | 'chi2';
+export const DRIFT_METHOD_NAMES = [
+  'auto',
+  'linf',
+  'linf_robust',
+  'ks',
+  'psi',
+  'js',
+  'wasserstein',
+  'wasserstein_norm',
+  'chi2',
+] as const;
+
+/** A drift method name. */
+export type DriftMethodName = (typeof DRIFT_METHOD_NAMES)[number];
 
 /** Whether drift is flagged when the statistic is above the threshold (distances) or below it (p-values). */
 export type DriftDirection = 'above' | 'below';
