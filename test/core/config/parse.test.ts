@@ -1145,12 +1145,12 @@ describe('parseMonitorConfigText', () => {
   it.each([
     [
       '{"version": 1,}',
-      'line 1, column 15: invalid JSON: expected a double-quoted property name after ","',
+      'line 1, column 15: invalid JSON: expected a double-quoted property name (JSON allows no trailing comma)',
       '"}"',
     ],
     [
       '{\n  "version": 1\n  "endpoints": []\n}',
-      'line 3, column 3: invalid JSON: expected "," or "}" after a property value',
+      'line 3, column 3: invalid JSON: expected "," between values',
       'the string "endpoints"',
     ],
     ['', 'line 1, column 1: invalid JSON: expected a JSON value (the document is empty)', 'end of input'],
