@@ -20,3 +20,18 @@ export class BaselineError extends DriftwatchError {}
 
 /** Thrown when an input file as a whole cannot be used (not found, unreadable, no header, not a profile...). */
 export class InputError extends DriftwatchError {}
+
+/** Thrown when a Lambda event matches none of the shapes the function accepts; the message names the field. */
+export class InvalidEventError extends DriftwatchError {}
+
+/** Thrown when a function's deployment configuration (config file, environment variables) is missing or invalid. */
+export class ConfigurationError extends DriftwatchError {}
+
+/** Thrown by an ObjectStore when the object (or its bucket) does not exist. */
+export class ObjectNotFoundError extends DriftwatchError {}
+
+/**
+ * Thrown by an ObjectStore when storage fails after the SDK's own retries (5xx, throttling, network, access
+ * denied); the invocation fails so that Lambda, or a Step Functions Retry on this name, tries again.
+ */
+export class StorageError extends DriftwatchError {}

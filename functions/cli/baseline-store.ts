@@ -1,27 +1,13 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile } from '../adapters/local-files.js';
-import { baselineFromStatistics } from '../core/baseline/from-model-monitor.js';
-import { parseBaseline } from '../core/baseline/parse.js';
+import { BASELINE_FILES, type LoadedBaseline, loadBaselineFrom } from '../core/baseline/load.js';
 import type { Baseline } from '../core/baseline/types.js';
 import { suggestConstraints } from '../core/model-monitor/constraints.js';
 import { profileToStatistics } from '../core/model-monitor/statistics.js';
-import type { ConstraintsFile } from '../core/model-monitor/types.js';
-import { parseConstraintsFile, parseStatisticsFile } from '../core/model-monitor/types.js';
 import { BaselineError, InputError } from '../errors.js';
 
-/** File names inside a baseline directory. */
-export const BASELINE_FILES = {
-  baseline: 'baseline.json',
-  statistics: 'statistics.json',
-  constraints: 'constraints.json',
-} as const;
-
-/** A loaded baseline with its constraints. */
-export interface LoadedBaseline {
-  baseline: Baseline;
-  constraints: ConstraintsFile;
-}
+export { BASELINE_FILES, type LoadedBaseline };
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -39,33 +25,23 @@ export async function writeJson(path: string, value: unknown, dir?: string): Pro
 /**
  * Loads a baseline directory: driftwatch's baseline.json with constraints.json, or, for a baseline Model
  * Monitor produced, statistics.json with constraints.json (constraints suggested from the statistics when the
- * directory has none).
+ * directory has none). The rules are {@link loadBaselineFrom}'s, shared with the deployed functions.
  */
 export async function loadBaseline(
   dir: string,
   options: { categorical?: readonly string[] } = {},
 ): Promise<LoadedBaseline> {
-  const at = (name: string) => join(dir, name);
   if (!(await exists(dir))) throw new BaselineError(`${dir}: baseline directory not found`);
-  let baseline: Baseline;
-  if (await exists(at(BASELINE_FILES.baseline))) {
-    baseline = parseBaseline(await readJsonFile(at(BASELINE_FILES.baseline)), at(BASELINE_FILES.baseline));
-  } else if (await exists(at(BASELINE_FILES.statistics))) {
-    const stats = parseStatisticsFile(
-      await readJsonFile(at(BASELINE_FILES.statistics)),
-      at(BASELINE_FILES.statistics),
-    );
-    baseline = baselineFromStatistics(stats, at(BASELINE_FILES.statistics), options);
-  } else {
-    throw new BaselineError(
-      `${dir}: no ${BASELINE_FILES.baseline} or ${BASELINE_FILES.statistics}; build one with \`driftwatch baseline\``,
-    );
-  }
-  const constraintsPath = at(BASELINE_FILES.constraints);
-  const constraints = (await exists(constraintsPath))
-    ? parseConstraintsFile(await readJsonFile(constraintsPath), constraintsPath)
-    : suggestConstraints(baseline.profile, new Map(baseline.features.map((f) => [f.name, f.inferredType])));
-  return { baseline, constraints };
+  const at = (name: string) => join(dir, name);
+  return loadBaselineFrom(
+    {
+      location: dir,
+      describe: at,
+      has: (name) => exists(at(name)),
+      readJson: (name) => readJsonFile(at(name)),
+    },
+    options,
+  );
 }
 
 /** Writes baseline.json, statistics.json and constraints.json into `dir`. */

@@ -1,6 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { displayPath, readCsvRows } from '../adapters/local-files.js';
+import { displayPath, readCsvRows, readJsonFile } from '../adapters/local-files.js';
 import { type BaselineRow, buildBaseline } from '../core/baseline/build.js';
 import { baselineProfileSchema } from '../core/baseline/schema.js';
 import type { CaptureParseOptions } from '../core/capture/types.js';
@@ -9,8 +11,17 @@ import type { AutoRuleSettings } from '../core/drift/methods.js';
 import { profileToStatistics } from '../core/model-monitor/statistics.js';
 import type { ConstraintsFile } from '../core/model-monitor/types.js';
 import { toViolationsFile } from '../core/model-monitor/violations.js';
-import { buildDriftReport, type DriftReport, type ReportRejection } from '../core/report/drift-report.js';
+import {
+  buildDriftReport,
+  type DriftReport,
+  parseDriftReport,
+  type ReportRejection,
+} from '../core/report/drift-report.js';
+import { renderHtml } from '../core/report/html.js';
+import { renderJunit } from '../core/report/junit.js';
+import { renderMarkdown } from '../core/report/markdown.js';
 import { renderText } from '../core/report/text.js';
+import { type FailOn, failsOn } from '../core/report/verdict.js';
 import { InputError } from '../errors.js';
 import {
   BASELINE_FILES,
@@ -23,9 +34,9 @@ import { type ProgressSink, profileInputs } from './inputs.js';
 
 /** Exit codes a pipeline can branch on. */
 export const EXIT = {
-  /** No drift and no violations. */
+  /** Nothing found that `--fail-on` fails on (with the default: no drift and no violations). */
   ok: 0,
-  /** Drift or constraint violations found. */
+  /** What `--fail-on` fails on was found (with the default: drift or constraint violations). */
   drift: 1,
   /** Usage or input error. */
   error: 2,
@@ -129,12 +140,68 @@ export async function profileCommand(
   };
 }
 
-/** Output formats of `driftwatch drift`. */
-export type ReportFormat = 'text' | 'json';
+/** Output formats of `driftwatch drift` and `driftwatch report`. */
+export const REPORT_FORMATS = ['text', 'json', 'markdown', 'junit', 'html'] as const;
 
-/** `driftwatch drift`: compares inputs with a baseline; exit 1 on drift or violations. */
+/** An output format of `driftwatch drift` and `driftwatch report`. */
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Where a report goes besides stdout. */
+export interface ReportOutputOptions {
+  format: ReportFormat;
+  /** @default 'violations' for `drift`, 'none' for `report` */
+  failOn?: FailOn;
+  /**
+   * A GitHub job-summary file (GITHUB_STEP_SUMMARY): with `--format markdown` the Markdown is appended to it
+   * as well. @default none
+   */
+  stepSummary?: string;
+}
+
+let chartJsSource: string | undefined;
+
+/** Chart.js's UMD build, read once from the installed package (its `exports` do not list the file). */
+async function chartJs(): Promise<string> {
+  if (chartJsSource === undefined) {
+    const main = createRequire(import.meta.url).resolve('chart.js');
+    chartJsSource = await readFile(join(dirname(main), 'chart.umd.js'), 'utf8');
+  }
+  return chartJsSource;
+}
+
+/** Renders a report in one of the output formats. */
+export async function renderReport(report: DriftReport, format: ReportFormat): Promise<string> {
+  switch (format) {
+    case 'text':
+      return renderText(report);
+    case 'json':
+      return `${JSON.stringify(report, null, 2)}\n`;
+    case 'markdown':
+      return renderMarkdown(report);
+    case 'junit':
+      return renderJunit(report, { timestamp: new Date(), hostname: hostname() });
+    case 'html':
+      return renderHtml(report, { chartJs: await chartJs(), generatedAt: new Date() });
+  }
+}
+
+async function output(
+  report: DriftReport,
+  o: ReportOutputOptions,
+  defaultFailOn: FailOn,
+): Promise<CommandResult & { report: DriftReport }> {
+  const stdout = await renderReport(report, o.format);
+  if (o.stepSummary && o.format === 'markdown') await appendFile(o.stepSummary, `${stdout}\n`);
+  const exitCode = failsOn(report, o.failOn ?? defaultFailOn) ? EXIT.drift : EXIT.ok;
+  return { exitCode, stdout, report };
+}
+
+/**
+ * `driftwatch drift`: compares inputs with a baseline. Exit 1 when `failOn` finds something (default
+ * `violations`: drift or any violation), else 0.
+ */
 export async function driftCommand(
-  o: { inputs: readonly string[]; baseline: string; format: ReportFormat; out?: string },
+  o: { inputs: readonly string[]; baseline: string; out?: string } & ReportOutputOptions,
   s: DriftCommandSettings = {},
 ): Promise<CommandResult & { report: DriftReport }> {
   const loaded = await loadBaseline(o.baseline);
@@ -157,7 +224,16 @@ export async function driftCommand(
     await writeJson(join(o.out, 'statistics.json'), profileToStatistics(profiled.profile));
     await writeJson(join(o.out, 'drift-report.json'), report);
   }
-  const exitCode = report.drift || report.violations.length > 0 ? EXIT.drift : EXIT.ok;
-  const stdout = o.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderText(report);
-  return { exitCode, stdout, report };
+  return output(report, o, 'violations');
+}
+
+/**
+ * `driftwatch report`: renders a saved drift report (drift-report.json). Exit 1 only when `failOn` is given
+ * and finds something (default `none`: rendering a report does not fail a pipeline).
+ */
+export async function reportCommand(
+  o: { input: string } & ReportOutputOptions,
+): Promise<CommandResult & { report: DriftReport }> {
+  const report = parseDriftReport(await readJsonFile(o.input), o.input);
+  return output(report, o, 'none');
 }

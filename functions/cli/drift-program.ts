@@ -1,5 +1,14 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { baselineCommand, type CommandResult, driftCommand, profileCommand } from './commands.js';
+import { FAIL_ON_CHOICES, type FailOn } from '../core/report/verdict.js';
+import {
+  baselineCommand,
+  type CommandResult,
+  driftCommand,
+  profileCommand,
+  REPORT_FORMATS,
+  type ReportFormat,
+  reportCommand,
+} from './commands.js';
 import { loadCliSettings } from './config-settings.js';
 import { terminalProgress } from './progress.js';
 
@@ -23,6 +32,23 @@ export async function emit(result: Promise<CommandResult>): Promise<void> {
   process.stdout.write(stdout);
   process.exitCode = exitCode;
 }
+
+/** `--fail-on` with its choices and default. */
+const failOnOption = (defaultValue: FailOn, what: string) =>
+  new Option(
+    '--fail-on <what>',
+    `exit 1 on: violations (drift or any constraint violation), drift (drift only), none (${what})`,
+  )
+    .choices([...FAIL_ON_CHOICES])
+    .default(defaultValue);
+
+/** GITHUB_STEP_SUMMARY, unless --no-step-summary. */
+function stepSummary(o: Record<string, unknown>): { stepSummary?: string } {
+  const path = process.env.GITHUB_STEP_SUMMARY;
+  return o.stepSummary !== false && path ? { stepSummary: path } : {};
+}
+
+const STEP_SUMMARY_HELP = 'do not append --format markdown output to $GITHUB_STEP_SUMMARY';
 
 /** Registers `baseline`, `profile` and `drift`. */
 export function registerDriftCommands(program: Command): void {
@@ -78,13 +104,15 @@ export function registerDriftCommands(program: Command): void {
   program
     .command('drift')
     .description(
-      'compare captures, CSVs or profiles with a baseline; exit 0 ok, 1 drift or violations, 2 error',
+      'compare captures, CSVs or profiles with a baseline; exit 0 ok, 1 what --fail-on names was found, 2 error',
     )
     .argument('<inputs...>', 'capture .jsonl files, directories, .csv files or saved profiles')
     .requiredOption('--baseline <dir>', 'baseline directory (driftwatch or Model Monitor statistics.json)')
     .option('--config <file>', 'monitor configuration: methods, thresholds, payload mapping')
     .option('--endpoint <name>', 'endpoint in the configuration (default: the only one)')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format').choices([...REPORT_FORMATS]).default('text'))
+    .addOption(failOnOption('violations', 'always 0 unless an error'))
+    .option('--no-step-summary', STEP_SUMMARY_HELP)
     .option(
       '--out <dir>',
       'also write constraint_violations.json, statistics.json and drift-report.json here',
@@ -100,11 +128,41 @@ export function registerDriftCommands(program: Command): void {
           {
             inputs,
             baseline: o.baseline as string,
-            format: o.format as 'text' | 'json',
+            format: o.format as ReportFormat,
+            failOn: o.failOn as FailOn,
+            ...stepSummary(o),
             ...(o.out ? { out: o.out as string } : {}),
           },
           { ...settings, ...(progress ? { progress } : {}) },
         ),
       );
     });
+}
+
+/** Registers `report`: renders a saved drift report. */
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .description('render a saved drift report (drift-report.json) as text, Markdown, JUnit XML or HTML')
+    .argument(
+      '<report.json>',
+      'drift-report.json written by `driftwatch drift --out`, or its --format json output',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'markdown', 'junit', 'html'])
+        .default('text'),
+    )
+    .addOption(failOnOption('none', 'the default: rendering does not fail'))
+    .option('--no-step-summary', STEP_SUMMARY_HELP)
+    .action((input: string, o: Record<string, unknown>) =>
+      emit(
+        reportCommand({
+          input,
+          format: o.format as ReportFormat,
+          failOn: o.failOn as FailOn,
+          ...stepSummary(o),
+        }),
+      ),
+    );
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { registerDriftCommands } from './drift-program.js';
+import { registerDriftCommands, registerReportCommand } from './drift-program.js';
 
 /**
  * The `driftwatch` command line: each group of commands registers itself here, so adding one is one line.
@@ -13,5 +13,6 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerDriftCommands(program);
+  registerReportCommand(program);
   return program;
 }

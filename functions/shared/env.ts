@@ -2,6 +2,8 @@
 export const ENV = {
   /** The monitor configuration of the function's endpoint, as JSON (validated by the config schema). */
   monitorConfig: 'DRIFTWATCH_CONFIG',
+  /** Path of the monitor configuration file; unset in Lambda, where the file sits next to the bundled handler. */
+  monitorConfigPath: 'DRIFTWATCH_CONFIG_PATH',
   /** The endpoint this function serves. */
   endpointName: 'DRIFTWATCH_ENDPOINT',
   /** Bucket and prefix where profiles and reports are written. */
@@ -11,3 +13,6 @@ export const ENV = {
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
+
+/** File name of the monitor configuration the stack copies next to each bundled handler. */
+export const BUNDLED_CONFIG_FILE = 'driftwatch.config.json';

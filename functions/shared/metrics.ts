@@ -52,10 +52,29 @@ export const METRICS = {
   recordsRejected: 'RecordsRejected',
   /** Rejected / (accepted + rejected) of one capture object (dims Endpoint, Variant). */
   rejectedRecordRate: 'RejectedRecordRate',
-  /** Milliseconds to process one capture object or window (dims Endpoint, Variant). */
+  /** Milliseconds to process one capture object, from the ingest function (dims Endpoint, Variant). */
   processingTime: 'ProcessingTime',
   /** Seconds from the newest inferenceTime of an object to its metrics (dims Endpoint, Variant). */
   captureToMetricLag: 'CaptureToMetricLag',
-  /** 1 when the baseline could not be loaded (dims Endpoint). */
+  /** 1 when the baseline could not be loaded, 0 when it was (dims Endpoint); published by both functions. */
   baselineUnavailable: 'BaselineUnavailable',
+  /**
+   * Share of input features whose drift verdict is positive for ONE capture object, from the ingest function
+   * (dims Endpoint, Variant): the low-latency signal. DriftedFeatureShare is the authoritative window value.
+   */
+  objectDriftedFeatureShare: 'ObjectDriftedFeatureShare',
+  /** 1 per capture object skipped because it is larger than payload.maxObjectBytes (dims Endpoint, Variant). */
+  objectsTooLarge: 'ObjectsTooLarge',
+  /** Milliseconds to evaluate one window, from the evaluate-window function (dims Endpoint). */
+  windowProcessingTime: 'WindowProcessingTime',
 } as const;
+
+/** The values of the CheckType dimension of METRICS.violations: Model Monitor's constraint_check_type values. */
+export const VIOLATION_CHECK_TYPES = [
+  'data_type_check',
+  'completeness_check',
+  'baseline_drift_check',
+  'missing_column_check',
+  'extra_column_check',
+  'categorical_values_check',
+] as const;

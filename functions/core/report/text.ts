@@ -42,7 +42,7 @@ export function renderText(report: DriftReport): string {
   const drifted = report.features.filter((f) => f.drift).length;
   const verdict =
     report.drift || report.violations.length > 0
-      ? `DRIFT: ${drifted} of ${report.features.length} features drifted${report.prediction?.drift ? ', prediction drifted' : ''}; ${report.violations.length} violation(s)`
+      ? `${report.drift ? 'DRIFT' : 'VIOLATIONS'}: ${drifted} of ${report.features.length} features drifted${report.prediction?.drift ? ', prediction drifted' : ''}; ${report.violations.length} violation(s)`
       : `OK: no drift in ${report.features.length} features${report.prediction ? ' or the prediction' : ''}; no violations`;
   const out: string[] = [
     verdict,
