@@ -2,7 +2,11 @@
 export { mulberry32, normal } from '../../bench/random.js';
 
 /** A categorical draw with the given probabilities. */
-export function categorical(rand: () => number, labels: readonly string[], probs: readonly number[]): () => string {
+export function categorical(
+  rand: () => number,
+  labels: readonly string[],
+  probs: readonly number[],
+): () => string {
   return () => {
     let u = rand();
     for (let i = 0; i < labels.length; i++) {
