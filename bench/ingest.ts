@@ -16,12 +16,20 @@ export interface IngestResult {
   summary: CaptureParseSummary;
 }
 
-/** Profiles one capture file against a loaded baseline, with the CLI's capture options and rejection cap. */
-export async function profileCaptureFile(path: string, loaded: LoadedBaseline): Promise<IngestResult> {
+/**
+ * Profiles one capture file against a loaded baseline, with the CLI's capture options and rejection cap, and the
+ * given line parser (the CLI's default is `fast`).
+ */
+export async function profileCaptureFile(
+  path: string,
+  loaded: LoadedBaseline,
+  parser: 'fast' | 'reference' = 'fast',
+): Promise<IngestResult> {
   const builder = new ProfileBuilder(baselineProfileSchema(loaded.baseline));
   const options: CaptureParseOptions = {
     input: { columns: loaded.baseline.features.map((f) => f.name) },
     maxRejectionsKept: 1000,
+    parser,
   };
   const source = (await openInput(path)) as AsyncIterable<Uint8Array | string>;
   const summary = await parseCaptureStream(source, builder, options);

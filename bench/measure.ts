@@ -20,6 +20,8 @@ export const measureTaskSchema = z.object({
   files: z.array(z.string().min(1)).min(1),
   /** Required by `ingest` and `window`. */
   baselineDir: z.string().min(1).optional(),
+  /** Line parser of `ingest`. @default 'fast' */
+  parser: z.enum(['fast', 'reference']).optional(),
 });
 
 /** What a child process is asked to measure. */
@@ -84,7 +86,7 @@ export async function runMeasurement(task: MeasureTask): Promise<MeasureResult> 
     case 'split-parse':
       return measureSplitParse(task.files);
     case 'ingest':
-      return measureIngest(task.files, requireBaselineDir(task));
+      return measureIngest(task.files, requireBaselineDir(task), task.parser);
     case 'window':
       return measureWindow(task.files, requireBaselineDir(task));
   }
@@ -171,7 +173,11 @@ export async function measureSplitParse(files: readonly string[]): Promise<Measu
  * (c) driftwatch's ingest path per capture object (see bench/ingest.ts). The baseline is loaded before the timer
  * starts, as a warm Lambda holds it; its memory counts in the peak RSS.
  */
-export async function measureIngest(files: readonly string[], baselineDir: string): Promise<MeasureResult> {
+export async function measureIngest(
+  files: readonly string[],
+  baselineDir: string,
+  parser: 'fast' | 'reference' = 'fast',
+): Promise<MeasureResult> {
   const loaded = await loadBaseline(baselineDir);
   const sizes = await Promise.all(files.map((f) => stat(f).then((s) => s.size)));
   const run = await timed(async () => {
@@ -179,7 +185,7 @@ export async function measureIngest(files: readonly string[], baselineDir: strin
     let rows = 0;
     let rejected = 0;
     for (const file of files) {
-      const { profile, summary } = await profileCaptureFile(file, loaded);
+      const { profile, summary } = await profileCaptureFile(file, loaded, parser);
       lines += summary.lines;
       rows += profile.rows;
       rejected += summary.rejected;

@@ -68,6 +68,7 @@ export interface BenchCliOptions {
   hourlyRows?: string;
   cpuProf?: boolean;
   tsx?: boolean;
+  parser?: string;
 }
 
 /** Checked settings of one benchmark run. */
@@ -91,6 +92,8 @@ export interface BenchSettings {
    * `tsx`, through the tsx loader, as `npm run driftwatch` runs it (about 45 MiB more RSS).
    */
   runner: 'bundle' | 'tsx';
+  /** Capture line parser of (c): `fast` (the default, bytes first) or `reference` (JSON.parse of every line). */
+  parser: 'fast' | 'reference';
 }
 
 /** Defaults of a full run and of `--quick`. */
@@ -120,5 +123,15 @@ export function resolveSettings(o: BenchCliOptions): BenchSettings {
     hourlyRows: o.hourlyRows === undefined ? d.hourlyRows : parseCount('--hourly-rows', o.hourlyRows),
     cpuProf: o.cpuProf === true,
     runner: o.tsx === true ? 'tsx' : 'bundle',
+    parser: parseParser(o.parser ?? 'fast'),
   };
+}
+
+/**
+ * The `--parser` value: `fast` or `reference`.
+ * @throws BenchOptionsError for anything else
+ */
+export function parseParser(text: string): 'fast' | 'reference' {
+  if (text === 'fast' || text === 'reference') return text;
+  throw new BenchOptionsError(`--parser: expected fast or reference, got "${text}"`);
 }

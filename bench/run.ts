@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick | --size 2GiB | --runs 5 | --dir <path> | --keep | --tsx | --cpu-prof]`: generates
+ * `npm run bench [-- --quick | --size 2GiB | --runs 5 | --dir <path> | --keep | --tsx | --cpu-prof | --parser reference]`: generates
  * the dataset (bench/generate.ts), measures (a) reading, (b) split + JSON.parse, (c) driftwatch's ingest per encoding
  * and (d) a 24-hour window evaluation, each run in a fresh child process, prints the tables with the targets and
  * writes every figure to `<dir>/latest.json`. Exits 1 when a measurement counted something other than the
@@ -135,7 +135,7 @@ async function main(settings: BenchSettings): Promise<number> {
   const host = machine();
   const loadStart = loadavg();
   console.log(
-    `driftwatch bench: ${formatBytes(settings.totalBytes)} of capture in 3 encodings (${formatBytes(settings.totalBytes / 3)} each), ${FEATURE_NAMES.length} features, ${settings.runs} run(s) per measurement${settings.quick ? ' (quick)' : ''}`,
+    `driftwatch bench: ${formatBytes(settings.totalBytes)} of capture in 3 encodings (${formatBytes(settings.totalBytes / 3)} each), ${FEATURE_NAMES.length} features, ${settings.runs} run(s) per measurement${settings.quick ? ' (quick)' : ''}, ${settings.parser} parser for (c)`,
   );
   console.log(
     `machine: ${host.cpus} CPUs (${host.cpuModel}), ${host.memoryGiB.toFixed(1)} GiB, node ${host.node}, load average ${loadStart.join(' ')}`,
@@ -159,7 +159,11 @@ async function main(settings: BenchSettings): Promise<number> {
     console.log(`run ${r}/${settings.runs}`);
     for (const info of manifest.variants) {
       for (const kind of kinds) {
-        const report = await measureInChild(runner, { kind, files: at([info]), baselineDir });
+        const task: MeasureTask =
+          kind === 'ingest'
+            ? { kind, files: at([info]), baselineDir, parser: settings.parser }
+            : { kind, files: at([info]), baselineDir };
+        const report = await measureInChild(runner, task);
         problems.push(...verify(`${info.variant} ${kind}`, kind, report, [info]));
         record(`${info.variant}:${kind}`, report);
       }
@@ -192,10 +196,8 @@ async function main(settings: BenchSettings): Promise<number> {
     const profileDir = join(dir, 'cpu-profile');
     mkdirSync(profileDir, { recursive: true });
     console.log('profiling (c) on the csv variant with --cpu-prof');
-    const report = await measureInChild(runner, { kind: 'ingest', files: at([csv]), baselineDir }, [
-      '--cpu-prof',
-      `--cpu-prof-dir=${profileDir}`,
-    ]);
+    const task: MeasureTask = { kind: 'ingest', files: at([csv]), baselineDir, parser: settings.parser };
+    const report = await measureInChild(runner, task, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
     const file = newestCpuProfile(profileDir);
     if (file !== undefined) {
       const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
@@ -315,6 +317,10 @@ const program = new Command()
   .option('--baseline-rows <n>', 'training rows the baseline is built from (default 50000)')
   .option('--hourly-rows <n>', 'records per hourly file of the window (default 10000)')
   .option('--tsx', 'run the children through the tsx loader, as the CLI runs, instead of an esbuild bundle')
+  .option(
+    '--parser <parser>',
+    'capture line parser of (c): fast (default) or reference (JSON.parse of every line)',
+  )
   .option(
     '--cpu-prof',
     'run (c) on the CSV encoding once more under node --cpu-prof and list the top self time',

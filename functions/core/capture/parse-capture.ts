@@ -44,10 +44,18 @@
  *
  * Rows of an accepted line go to the sink in order, all sharing one RecordMeta; `features` is `{}` for an
  * output-only record and `outputs` absent for an input-only one. Parsing per line is synchronous.
+ *
+ * Fast parser (the default of `parseCaptureStream`; `parser: 'reference'` selects the plain one): lines are split
+ * and read as bytes (fast-scan.ts), so JSON.parse runs only on the payloads that need it; CSV payloads (also
+ * strict BASE64 of ASCII CSV) go to a CellRowSink (the ProfileBuilder) as byte ranges without CaptureRows. Any
+ * line it does not fully handle, and every line that would be rejected, is read by the reference path above, so
+ * the rows, rejections and summary are the same either way (test/core/capture/fast-equivalence.test.ts).
  */
 import { CaptureOptionsError } from './errors.js';
+import { type CellRowSink, CellRowView, isCellRowSink } from './fast-cells.js';
+import { FastRecordReader } from './fast-parse.js';
 import { compileJsonPath } from './json-path.js';
-import { readLines } from './line-reader.js';
+import { type LineHandler, LineSplitter, readLines } from './line-reader.js';
 import {
   defaultOutputNames,
   errorMessage,
@@ -88,6 +96,7 @@ interface Plan {
   readonly output: OutputPlan;
   readonly maxLineBytes: number;
   readonly maxRejectionsKept: number;
+  readonly parser: 'fast' | 'reference';
 }
 
 /** Per-stream bookkeeping for the summary. */
@@ -134,7 +143,53 @@ export async function parseCaptureStream(
   options?: CaptureParseOptions,
 ): Promise<CaptureParseSummary> {
   const plan = planFor(options);
-  const stats: StreamStats = {
+  const tally = new Tally(plan);
+  const stats = tally.stats;
+  if (plan.parser === 'reference') {
+    for await (const event of readLines(source, plan.maxLineBytes)) {
+      if ('tooLong' in event) {
+        tally.lines++;
+        tally.add(tooLongRejection(event.lineNumber, event.bytes, plan));
+      } else if (isBlank(event.line)) {
+        tally.blankLines++;
+      } else {
+        tally.lines++;
+        tally.add(parseLine(event.line, event.lineNumber, plan, sink, stats));
+      }
+    }
+    return tally.summary();
+  }
+  const fast = new FastLine(plan, sink, stats);
+  const splitter = new LineSplitter(plan.maxLineBytes);
+  const handler: LineHandler = {
+    line: (bytes, start, end, lineNumber) => {
+      if (isBlankBytes(bytes, start, end)) {
+        tally.blankLines++;
+      } else {
+        tally.lines++;
+        tally.add(fast.parse(bytes, start, end, lineNumber));
+      }
+    },
+    tooLong: (lineNumber, bytes) => {
+      tally.lines++;
+      tally.add(tooLongRejection(lineNumber, bytes, plan));
+    },
+  };
+  for await (const chunk of source) splitter.push(chunk, handler);
+  splitter.end(handler);
+  return tally.summary();
+}
+
+function tooLongRejection(lineNumber: number, bytes: number, plan: Plan): Rejection {
+  return {
+    line: lineNumber,
+    reason: `line is ${bytes} bytes, longer than maxLineBytes (${plan.maxLineBytes})`,
+  };
+}
+
+/** Counts of one stream and the bookkeeping behind its summary. */
+class Tally {
+  readonly stats: StreamStats = {
     sources: [],
     featureNames: new Set(),
     outputNames: new Set(),
@@ -143,55 +198,197 @@ export async function parseCaptureStream(
     time: undefined,
     rowCount: 0,
   };
-  const summary: CaptureParseSummary = {
-    lines: 0,
-    blankLines: 0,
-    accepted: 0,
-    rejected: 0,
-    rows: 0,
-    rejections: [],
-    rejectionsTruncated: 0,
-    outputNames: [],
-    featureNames: [],
-  };
-  let firstInstant = Number.POSITIVE_INFINITY;
-  let lastInstant = Number.NEGATIVE_INFINITY;
-  for await (const event of readLines(source, plan.maxLineBytes)) {
-    let rejection: Rejection | undefined;
-    if ('tooLong' in event) {
-      summary.lines++;
-      rejection = {
-        line: event.lineNumber,
-        reason: `line is ${event.bytes} bytes, longer than maxLineBytes (${plan.maxLineBytes})`,
-      };
-    } else if (isBlank(event.line)) {
-      summary.blankLines++;
-      continue;
-    } else {
-      summary.lines++;
-      rejection = parseLine(event.line, event.lineNumber, plan, sink, stats);
-    }
+  lines = 0;
+  blankLines = 0;
+  private accepted = 0;
+  private rejected = 0;
+  private rows = 0;
+  private readonly rejections: Rejection[] = [];
+  private rejectionsTruncated = 0;
+  private firstInstant = Number.POSITIVE_INFINITY;
+  private lastInstant = Number.NEGATIVE_INFINITY;
+  private firstTime: string | undefined;
+  private lastTime: string | undefined;
+
+  constructor(private readonly plan: Plan) {}
+
+  /** Counts one non-blank line: accepted when `rejection` is undefined (its stats are in `stats`). */
+  add(rejection: Rejection | undefined): void {
     if (rejection === undefined) {
-      summary.accepted++;
-      summary.rows += stats.rowCount;
-      const instant = stats.instant;
-      if (instant < firstInstant) {
-        firstInstant = instant;
-        summary.firstInferenceTime = stats.time;
+      this.accepted++;
+      this.rows += this.stats.rowCount;
+      const instant = this.stats.instant;
+      if (instant < this.firstInstant) {
+        this.firstInstant = instant;
+        this.firstTime = this.stats.time;
       }
-      if (instant > lastInstant) {
-        lastInstant = instant;
-        summary.lastInferenceTime = stats.time;
+      if (instant > this.lastInstant) {
+        this.lastInstant = instant;
+        this.lastTime = this.stats.time;
       }
     } else {
-      summary.rejected++;
-      if (summary.rejections.length < plan.maxRejectionsKept) summary.rejections.push(rejection);
-      else summary.rejectionsTruncated++;
+      this.rejected++;
+      if (this.rejections.length < this.plan.maxRejectionsKept) this.rejections.push(rejection);
+      else this.rejectionsTruncated++;
     }
   }
-  summary.featureNames = [...stats.featureNames];
-  summary.outputNames = [...stats.outputNames];
-  return summary;
+
+  summary(): CaptureParseSummary {
+    const summary: CaptureParseSummary = {
+      lines: this.lines,
+      blankLines: this.blankLines,
+      accepted: this.accepted,
+      rejected: this.rejected,
+      rows: this.rows,
+      rejections: this.rejections,
+      rejectionsTruncated: this.rejectionsTruncated,
+      outputNames: [...this.stats.outputNames],
+      featureNames: [...this.stats.featureNames],
+    };
+    if (this.firstTime !== undefined) summary.firstInferenceTime = this.firstTime;
+    if (this.lastTime !== undefined) summary.lastInferenceTime = this.lastTime;
+    return summary;
+  }
+}
+
+/** The fast parser's per-line work: bytes first, then the text path, then the reference parser. */
+class FastLine {
+  private readonly reader: FastRecordReader;
+  private readonly cellSink: CellRowSink | undefined;
+  private readonly view = new CellRowView();
+  private readonly times = new TimeCache();
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly sink: CaptureSink,
+    private readonly stats: StreamStats,
+  ) {
+    this.reader = new FastRecordReader(plan.input, plan.output);
+    this.cellSink = isCellRowSink(sink) ? sink : undefined;
+  }
+
+  /** Parses the line `bytes[start, end)` exactly as parseLine parses its text. */
+  parse(bytes: Buffer, start: number, end: number, lineNumber: number): Rejection | undefined {
+    const reader = this.reader;
+    if (!reader.scan(bytes, start, end)) return this.reference(bytes, start, end, lineNumber);
+    const record = reader.record;
+    let time: string | undefined;
+    let instant = Number.NaN;
+    if (record.timeStart >= 0) {
+      time = this.times.read(bytes, record.timeStart, record.timeEnd);
+      instant = this.times.instant;
+      if (Number.isNaN(instant)) return this.reference(bytes, start, end, lineNumber);
+    }
+    const cellSink = this.cellSink;
+    if (cellSink !== undefined && reader.readCells(bytes, cellSink)) {
+      this.emitCellRows(cellSink, time, instant);
+      return undefined;
+    }
+    const input = record.input.present ? reader.sideObject(bytes, record.input) : undefined;
+    const output = record.output.present ? reader.sideObject(bytes, record.output) : undefined;
+    if ((record.input.present && input === undefined) || (record.output.present && output === undefined)) {
+      return this.reference(bytes, start, end, lineNumber);
+    }
+    const meta: RecordMeta = {
+      line: lineNumber,
+      eventId: latin1OrUndefined(bytes, record.eventIdStart, record.eventIdEnd),
+      inferenceId: latin1OrUndefined(bytes, record.inferenceIdStart, record.inferenceIdEnd),
+      inferenceTime: time,
+    };
+    return readRecord(meta, instant, input, output, this.plan, this.sink, this.stats);
+  }
+
+  private reference(bytes: Buffer, start: number, end: number, lineNumber: number): Rejection | undefined {
+    return parseLine(bytes.toString('utf8', start, end), lineNumber, this.plan, this.sink, this.stats);
+  }
+
+  /** Records the line's names and time as parseLine does, then sends its rows as byte ranges. */
+  private emitCellRows(sink: CellRowSink, time: string | undefined, instant: number): void {
+    const reader = this.reader;
+    const { input, output } = reader.record;
+    const stats = this.stats;
+    const count = reader.rowCount;
+    stats.instant = instant;
+    stats.time = time;
+    stats.rowCount = count;
+    let last: readonly string[] | undefined;
+    for (const names of reader.rowNames) {
+      if (names === last) continue;
+      last = names;
+      addNames(stats, names, stats.featureNames);
+    }
+    const view = this.view;
+    view.inferenceTime = time;
+    view.input = input.present ? reader.inputCells : undefined;
+    view.output = output.present ? reader.outputCells : undefined;
+    view.names = undefined;
+    if (view.output !== undefined) {
+      const configured = this.plan.output.names;
+      last = undefined;
+      for (let r = 0; r < count; r++) {
+        const names =
+          configured ?? defaultOutputNames((reader.outputTo[r] ?? 0) - (reader.outputFrom[r] ?? 0));
+        if (names === last) continue;
+        last = names;
+        addNames(stats, names, stats.outputNames);
+      }
+    }
+    const rowStart = reader.inputCells.rowStart;
+    for (let r = 0; r < count; r++) {
+      if (view.input !== undefined) {
+        view.names = reader.rowNames[r];
+        view.inputFrom = rowStart[r] ?? 0;
+        view.inputTo = rowStart[r + 1] ?? 0;
+      }
+      if (view.output !== undefined) {
+        view.outputFrom = reader.outputFrom[r] ?? 0;
+        view.outputTo = reader.outputTo[r] ?? 0;
+      }
+      sink.cellRow(view);
+    }
+  }
+}
+
+/** The last inferenceTime seen, as text and instant: consecutive records mostly share it. */
+class TimeCache {
+  private readonly bytes = Buffer.alloc(64);
+  private length = -1;
+  private text = '';
+  /** Instant of the last text read (NaN when it is not a valid date-time). */
+  instant = Number.NaN;
+
+  /** The text of ASCII `source[start, end)`, with its instant in `instant`. */
+  read(source: Buffer, start: number, end: number): string {
+    const length = end - start;
+    if (length === this.length) {
+      const bytes = this.bytes;
+      let k = 0;
+      while (k < length && bytes[k] === source[start + k]) k++;
+      if (k === length) return this.text;
+    }
+    this.text = source.toString('latin1', start, end);
+    this.instant = parseIsoInstant(this.text);
+    if (length <= this.bytes.length) {
+      source.copy(this.bytes, 0, start, end);
+      this.length = length;
+    } else {
+      this.length = -1;
+    }
+    return this.text;
+  }
+}
+
+function latin1OrUndefined(bytes: Buffer, start: number, end: number): string | undefined {
+  return start < 0 ? undefined : bytes.toString('latin1', start, end);
+}
+
+/** A line of only spaces, tabs and CRs (or none): {@link isBlank} on bytes. */
+function isBlankBytes(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** Names of a row's output values: `mapping.names` when configured, else `defaultOutputNames(width)`. */
@@ -298,10 +495,36 @@ function parseLine(
     return reject(lineNumber, 'captureData', 'has neither endpointInput nor endpointOutput');
   }
 
+  const meta: RecordMeta = { line: lineNumber, eventId, inferenceId, inferenceTime };
+  return readRecord(
+    meta,
+    instant,
+    hasInput ? input : undefined,
+    hasOutput ? output : undefined,
+    plan,
+    sink,
+    stats,
+  );
+}
+
+/**
+ * The second half of parseLine, shared with the fast parser: reads the present sides (undefined when absent),
+ * checks them against each other, records names and time in `stats` and sends the rows.
+ */
+function readRecord(
+  meta: RecordMeta,
+  instant: number,
+  input: unknown,
+  output: unknown,
+  plan: Plan,
+  sink: CaptureSink,
+  stats: StreamStats | undefined,
+): Rejection | undefined {
+  const lineNumber = meta.line;
   const sources = stats?.sources;
   if (sources !== undefined) sources.length = 0;
   let inputRows: Features[] | undefined;
-  if (hasInput) {
+  if (input !== undefined) {
     if (!isObject(input)) {
       return reject(lineNumber, 'captureData.endpointInput', `expected an object, found ${typeName(input)}`);
     }
@@ -312,7 +535,7 @@ function parseLine(
     inputRows = rows;
   }
   let outputRows: RawValue[][] | undefined;
-  if (hasOutput) {
+  if (output !== undefined) {
     if (!isObject(output)) {
       return reject(
         lineNumber,
@@ -343,11 +566,10 @@ function parseLine(
   const count = inputRows?.length ?? outputRows?.length ?? 0;
   if (stats !== undefined) {
     stats.instant = instant;
-    stats.time = inferenceTime;
+    stats.time = meta.inferenceTime;
     stats.rowCount = count;
     noteNames(stats, outputRows, plan.output.names);
   }
-  const meta: RecordMeta = { line: lineNumber, eventId, inferenceId, inferenceTime };
   for (let i = 0; i < count; i++) {
     const features = inputRows?.[i] ?? EMPTY_FEATURES;
     const outputs = outputRows?.[i];
@@ -466,7 +688,14 @@ function compilePlan(options: CaptureParseOptions): Plan {
       options.maxRejectionsKept ?? DEFAULT_MAX_REJECTIONS_KEPT,
       0,
     ),
+    parser: checkParser(options.parser),
   };
+}
+
+function checkParser(parser: unknown): 'fast' | 'reference' {
+  if (parser === undefined || parser === 'fast') return 'fast';
+  if (parser === 'reference') return parser;
+  throw new CaptureOptionsError('parser', `expected 'fast' or 'reference', got ${quote(String(parser))}`);
 }
 
 function compilePath(option: string, path: unknown): (doc: unknown) => unknown[] {

@@ -2,10 +2,13 @@ import { ProfileMergeError } from '../../errors.js';
 import { KllSketch, type KllSketchState } from '../sketch/kll.js';
 import { type CategoryCountsState, emptyCategories, mergeCategories } from './categories.js';
 import { addMoment, emptyMoments, type MomentsState, mergeMoments } from './moments.js';
-import type { ClassifiedValue } from './value.js';
+import type { ClassifiedValue, ValueClass } from './value.js';
 
 /** What a feature is for drift purposes: numbers compared as distributions, or labels compared as frequencies. */
 export type FeatureKind = 'numeric' | 'categorical';
+
+/** Up to this many edges, {@link binIndex} scans instead of bisecting. */
+const LINEAR_SEARCH_MAX_EDGES = 16;
 
 /** Counts over a baseline's bin edges: `counts[i]` is bin i of `edges.length + 1` bins (see {@link binIndex}). */
 export interface BinCountsState {
@@ -48,6 +51,12 @@ export interface FeatureProfileOptions {
  * open-ended, so bin 0 is (-inf, e_0), bin i is [e_{i-1}, e_i), and bin m is [e_{m-1}, +inf).
  */
 export function binIndex(edges: readonly number[], x: number): number {
+  if (edges.length <= LINEAR_SEARCH_MAX_EDGES) {
+    // A short scan mispredicts one branch where a binary search mispredicts about log2(m).
+    let i = 0;
+    while (i < edges.length && !(x < (edges[i] ?? Number.POSITIVE_INFINITY))) i++;
+    return i;
+  }
   let lo = 0;
   let hi = edges.length;
   while (lo < hi) {
@@ -71,7 +80,8 @@ export class FeatureAccumulator {
   private readonly sketch: KllSketch | undefined;
   private readonly edges: readonly number[] | undefined;
   private readonly binCounts: number[] | undefined;
-  private readonly categories: Map<string, number> | undefined;
+  /** Category counts in first-seen order; boxed so that counting an existing value is one lookup. */
+  private readonly categories: Map<string, { n: number }> | undefined;
   private readonly topK: number;
   private other = 0;
 
@@ -91,10 +101,20 @@ export class FeatureAccumulator {
     if (this.kind !== 'numeric') this.categories = new Map();
   }
 
+  /** Whether values' texts are read: only for category counting (categorical features, or kind not yet known). */
+  get wantsText(): boolean {
+    return this.categories !== undefined;
+  }
+
   /** Adds one classified value. */
   add(v: ClassifiedValue): void {
+    this.addParts(v.cls, v.num, v.text);
+  }
+
+  /** Adds one value given as its class, number and text; `text` is read only when {@link wantsText}. */
+  addParts(cls: ValueClass, num: number, text: string): void {
     this.count += 1;
-    switch (v.cls) {
+    switch (cls) {
       case 'missing':
         this.missing += 1;
         return;
@@ -108,20 +128,26 @@ export class FeatureAccumulator {
         this.string += 1;
         break;
     }
-    if (v.cls !== 'string' && this.moments && this.sketch) {
-      addMoment(this.moments, v.num);
-      this.sketch.update(v.num);
+    if (cls !== 'string' && this.moments && this.sketch) {
+      addMoment(this.moments, num);
+      this.sketch.update(num);
       if (this.edges && this.binCounts) {
-        const i = binIndex(this.edges, v.num);
+        const i = binIndex(this.edges, num);
         this.binCounts[i] = (this.binCounts[i] ?? 0) + 1;
       }
     }
     if (this.categories) {
-      const c = this.categories.get(v.text);
-      if (c !== undefined) this.categories.set(v.text, c + 1);
-      else if (this.categories.size < this.topK) this.categories.set(v.text, 1);
+      const c = this.categories.get(text);
+      if (c !== undefined) c.n += 1;
+      else if (this.categories.size < this.topK) this.categories.set(text, { n: 1 });
       else this.other += 1;
     }
+  }
+
+  /** Adds one missing value. */
+  addMissing(): void {
+    this.count += 1;
+    this.missing += 1;
   }
 
   /** The serialisable profile so far. */
@@ -139,7 +165,7 @@ export class FeatureAccumulator {
     if (this.edges && this.binCounts) state.bins = { edges: [...this.edges], counts: [...this.binCounts] };
     if (this.categories) {
       const counts = Object.create(null) as Record<string, number>;
-      for (const [k, v] of this.categories) counts[k] = v;
+      for (const [k, v] of this.categories) counts[k] = v.n;
       state.categories = { topK: this.topK, counts, other: this.other };
     }
     return state;

@@ -26,13 +26,21 @@ export interface ModelMonitorKllSketch {
 const FAILURE_PROBABILITY = 0.01;
 const INITIAL_LEVEL_ROOM = 32;
 const TWO_POW_32 = 4_294_967_296;
+/** Ranges up to this length are insertion-sorted. */
+const INSERTION_SORT_MAX = 16;
+/** Levels with fewer items are sorted by quicksort rather than bucket sort. */
+const BUCKET_SORT_MIN = 64;
 
-/** One compactor: `size` used slots of `items`; `words` aliases `items` for hashing the raw bits. */
+/**
+ * One compactor: `size` used slots of `items`; `words` aliases `items` for hashing the raw bits. `sorted` says
+ * that `items[0, size)` is known to be ascending, so compaction need not sort it again.
+ */
 interface Level {
   items: Float64Array;
   words: Uint32Array;
   size: number;
   capacity: number;
+  sorted: boolean;
 }
 
 interface SortedView {
@@ -124,6 +132,7 @@ export class KllSketch {
     const level = this.level0;
     if (level.size === level.items.length) growLevel(level, level.size + 1);
     level.items[level.size++] = v;
+    level.sorted = false;
     this.count++;
     this.view = undefined;
     if (++this.retained > this.totalCapacity) this.compress();
@@ -145,6 +154,7 @@ export class KllSketch {
       growLevel(level, level.size + items.length);
       level.items.set(items, level.size);
       level.size += items.length;
+      level.sorted = false;
       this.retained += items.length;
     });
     this.count += other.count;
@@ -303,7 +313,7 @@ export class KllSketch {
 
   private addLevel(): Level {
     const items = new Float64Array(INITIAL_LEVEL_ROOM);
-    const level: Level = { items, words: new Uint32Array(items.buffer), size: 0, capacity: 0 };
+    const level: Level = { items, words: new Uint32Array(items.buffer), size: 0, capacity: 0, sorted: true };
     this.levels.push(level);
     this.updateCapacities();
     return level;
@@ -327,29 +337,56 @@ export class KllSketch {
   private compress(): void {
     while (this.retained > this.totalCapacity) {
       // Some level holds more than its capacity (pigeonhole), so this finds one.
-      const h = this.levels.findIndex((level) => level.size >= level.capacity);
-      if (h < 0) return;
+      let h = 0;
+      const levels = this.levels;
+      while (h < levels.length && (levels[h]?.size ?? 0) < (levels[h]?.capacity ?? 0)) h++;
+      if (h === levels.length) return;
       this.compact(h);
     }
   }
 
+  /**
+   * Sorts level h and moves every other item (from offset 0 or 1, after an odd smallest leftover) one level up.
+   * Levels above 0 are kept sorted by merging each moved run in, which is much cheaper than sorting them whole
+   * at their next compaction; the items, and so the hashed coin, are the same as with a full sort.
+   */
   private compact(h: number): void {
     const level = this.levels[h];
     if (level === undefined) return;
     const next = this.levels[h + 1] ?? this.addLevel();
     const size = level.size;
     const items = level.items;
-    items.subarray(0, size).sort();
+    if (!level.sorted) sortAscending(items, size);
     const keep = size & 1;
     const offset = this.coin(level, h);
     const moved = (size - keep) >> 1;
     growLevel(next, next.size + moved);
     const target = next.items;
-    let w = next.size;
-    // In-bounds reads; `?? 0` only satisfies noUncheckedIndexedAccess.
-    for (let i = keep + offset; i < size; i += 2) target[w++] = items[i] ?? 0;
-    next.size = w;
+    const first = keep + offset;
+    if (next.sorted) {
+      // Merge from the back, so that no item of `target` is overwritten before it is read.
+      let i = next.size - 1;
+      let j = moved - 1;
+      let w = next.size + moved - 1;
+      while (j >= 0) {
+        // In-bounds reads; `?? 0` only satisfies noUncheckedIndexedAccess.
+        const candidate = items[first + 2 * j] ?? 0;
+        const existing = i >= 0 ? (target[i] ?? 0) : Number.NEGATIVE_INFINITY;
+        if (existing > candidate) {
+          target[w--] = existing;
+          i--;
+        } else {
+          target[w--] = candidate;
+          j--;
+        }
+      }
+    } else {
+      let w = next.size;
+      for (let i = first; i < size; i += 2) target[w++] = items[i] ?? 0;
+    }
+    next.size += moved;
     level.size = keep;
+    level.sorted = true;
     this.retained -= moved;
   }
 
@@ -379,6 +416,7 @@ export class KllSketch {
       // +0 folds -0 into 0, as update does.
       for (let i = 0; i < values.length; i++) level.items[i] = (values[i] ?? 0) + 0;
       level.size = values.length;
+      level.sorted = false;
       retained += values.length;
     });
     this.retained = retained;
@@ -429,6 +467,137 @@ function growLevel(level: Level, needed: number): void {
   items.set(level.items.subarray(0, level.size));
   level.items = items;
   level.words = new Uint32Array(items.buffer);
+}
+
+/** Shared scratch space of {@link sortAscending}, grown on demand. */
+let bucketEnds = new Int32Array(0);
+let bucketOf = new Int32Array(0);
+let sortScratch = new Float64Array(0);
+
+/**
+ * Sorts `a[0, n)` ascending in place. Items are finite and never -0 (update and load fold it to +0), so every
+ * correct sort gives the same array; this one is chosen for speed on the few hundred random items a level-0
+ * compaction sorts, where comparison sorts (the built-in one included) spend most of their time on mispredicted
+ * branches: a bucket sort over n/2 equal-width buckets between min and max (bucket index
+ * floor((x - min) · buckets / (max - min)), monotone in x), then each bucket by insertion sort, or by
+ * {@link quicksort} when one holds many items (skewed data).
+ */
+function sortAscending(a: Float64Array, n: number): void {
+  if (n < BUCKET_SORT_MIN) {
+    quicksort(a, 0, n - 1, depthLimit(n));
+    return;
+  }
+  // In-bounds reads throughout; `?? 0` only satisfies noUncheckedIndexedAccess.
+  let min = a[0] ?? 0;
+  let max = min;
+  for (let i = 1; i < n; i++) {
+    const v = a[i] ?? 0;
+    if (v < min) min = v;
+    else if (v > max) max = v;
+  }
+  const range = max - min;
+  if (range === 0) return;
+  if (!(range < Number.POSITIVE_INFINITY)) {
+    quicksort(a, 0, n - 1, depthLimit(n));
+    return;
+  }
+  const buckets = n >> 1;
+  if (bucketEnds.length <= buckets) bucketEnds = new Int32Array(2 * buckets + 2);
+  if (sortScratch.length < n) {
+    sortScratch = new Float64Array(2 * n);
+    bucketOf = new Int32Array(2 * n);
+  }
+  const ends = bucketEnds;
+  const of = bucketOf;
+  const scratch = sortScratch;
+  const scale = buckets / range;
+  ends.fill(0, 0, buckets + 1);
+  for (let i = 0; i < n; i++) {
+    const b = Math.min(((a[i] ?? 0) - min) * scale, buckets - 1) | 0;
+    of[i] = b;
+    ends[b + 1] = (ends[b + 1] ?? 0) + 1;
+  }
+  for (let b = 0; b < buckets; b++) ends[b + 1] = (ends[b + 1] ?? 0) + (ends[b] ?? 0);
+  // ends[b] is now where bucket b starts; placing items advances it to where bucket b ends.
+  for (let i = 0; i < n; i++) {
+    const b = of[i] ?? 0;
+    const at = ends[b] ?? 0;
+    scratch[at] = a[i] ?? 0;
+    ends[b] = at + 1;
+  }
+  a.set(scratch.subarray(0, n));
+  let start = 0;
+  for (let b = 0; b < buckets; b++) {
+    const end = ends[b] ?? 0;
+    if (end - start > INSERTION_SORT_MAX) quicksort(a, start, end - 1, depthLimit(end - start));
+    else if (end - start > 1) insertionSort(a, start, end - 1);
+    start = end;
+  }
+}
+
+function depthLimit(n: number): number {
+  return 2 * Math.ceil(Math.log2(n + 1));
+}
+
+/**
+ * Sorts `a[lo, hi]` ascending: quicksort (median-of-three pivot, Hoare partition) with insertion sort for short
+ * ranges; after `depth` partitions the range goes to the built-in sort, which bounds the worst case.
+ */
+function quicksort(a: Float64Array, lo: number, hi: number, depth: number): void {
+  // In-bounds reads throughout; `?? 0` only satisfies noUncheckedIndexedAccess.
+  while (hi - lo >= INSERTION_SORT_MAX) {
+    if (depth-- === 0) {
+      a.subarray(lo, hi + 1).sort();
+      return;
+    }
+    const mid = (lo + hi) >>> 1;
+    let x = a[lo] ?? 0;
+    let y = a[mid] ?? 0;
+    let z = a[hi] ?? 0;
+    // Order a[lo] <= a[mid] <= a[hi]: they bound the partition scans below.
+    if (y < x) [x, y] = [y, x];
+    if (z < y) {
+      [y, z] = [z, y];
+      if (y < x) [x, y] = [y, x];
+    }
+    a[lo] = x;
+    a[mid] = y;
+    a[hi] = z;
+    const pivot = y;
+    let i = lo;
+    let j = hi;
+    for (;;) {
+      do i++;
+      while ((a[i] ?? 0) < pivot);
+      do j--;
+      while ((a[j] ?? 0) > pivot);
+      if (i >= j) break;
+      const t = a[i] ?? 0;
+      a[i] = a[j] ?? 0;
+      a[j] = t;
+    }
+    // Recurse into the smaller side, loop on the larger: the stack stays O(log n).
+    if (j - lo < hi - j) {
+      quicksort(a, lo, j, depth);
+      lo = j + 1;
+    } else {
+      quicksort(a, j + 1, hi, depth);
+      hi = j;
+    }
+  }
+  insertionSort(a, lo, hi);
+}
+
+function insertionSort(a: Float64Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i <= hi; i++) {
+    const v = a[i] ?? 0;
+    let j = i - 1;
+    while (j >= lo && (a[j] ?? 0) > v) {
+      a[j + 1] = a[j] ?? 0;
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /** MurmurHash3 fmix32 finalizer. */
