@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerDriftCommands, registerReportCommand } from './drift-program.js';
+import { registerQualityCommands } from './quality-program.js';
 
 /**
  * The `driftwatch` command line: each group of commands registers itself here, so adding one is one line.
@@ -14,5 +15,6 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDriftCommands(program);
   registerReportCommand(program);
+  registerQualityCommands(program);
   return program;
 }
