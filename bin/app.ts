@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// The CDK app: `cdk synth -c config=PATH` (default: the example configuration). No resources here.
+import { App } from 'aws-cdk-lib';
+import { ConfigValidationError } from '../functions/core/config/index.js';
+import { buildMonitoringApp, DEFAULT_CONFIG_FILE } from '../lib/monitoring-app.js';
+
+const app = new App();
+const configFile: unknown = app.node.tryGetContext('config');
+try {
+  buildMonitoringApp(app, {
+    configFile: typeof configFile === 'string' && configFile !== '' ? configFile : DEFAULT_CONFIG_FILE,
+    nag: app.node.tryGetContext('nag') !== 'false',
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+} catch (error) {
+  if (error instanceof ConfigValidationError) {
+    console.error(`driftwatch: the monitor configuration is invalid:\n${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,87 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import { joinKey } from '../../functions/shared/s3-layout.js';
+import { acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
+
+/** A prefix in a bucket, with the KMS key its objects are encrypted with (if any). */
+export interface S3Location {
+  /** The bucket. */
+  readonly bucket: s3.IBucket;
+  /** Key prefix without leading or trailing slash; `''` for the whole bucket. */
+  readonly prefix: string;
+  /** Customer-managed key of the objects; readers get `kms:Decrypt`, writers `kms:GenerateDataKey` too. */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** `prefix` + `/` (or `''` for the bucket root): what an object key under `prefix` starts with. */
+export function keyPrefix(...parts: string[]): string {
+  const joined = joinKey(...parts);
+  return joined === '' ? '' : `${joined}/`;
+}
+
+/**
+ * Allows `s3:GetObject` on the objects under `subPrefix` of `location` (and `kms:Decrypt` on its key). The object
+ * ARN ends in `/*`: cdk-nag's IAM5 finding for it is acknowledged on the grantee's policy with `why`.
+ */
+export function grantObjectRead(
+  grantee: iam.IGrantable,
+  location: S3Location,
+  subPrefix: string,
+  why: string,
+) {
+  grant(
+    grantee,
+    ['s3:GetObject'],
+    [location.bucket.arnForObjects(`${keyPrefix(location.prefix, subPrefix)}*`)],
+    why,
+  );
+  if (location.encryptionKey !== undefined) {
+    grant(grantee, ['kms:Decrypt'], [location.encryptionKey.keyArn], why);
+  }
+}
+
+/**
+ * Allows `s3:PutObject` on the objects under `subPrefix` of `location` (and `kms:GenerateDataKey` and
+ * `kms:Decrypt`, which SSE-KMS uploads need, on its key).
+ */
+export function grantObjectWrite(
+  grantee: iam.IGrantable,
+  location: S3Location,
+  subPrefix: string,
+  why: string,
+) {
+  grant(
+    grantee,
+    ['s3:PutObject'],
+    [location.bucket.arnForObjects(`${keyPrefix(location.prefix, subPrefix)}*`)],
+    why,
+  );
+  if (location.encryptionKey !== undefined) {
+    grant(grantee, ['kms:GenerateDataKey', 'kms:Decrypt'], [location.encryptionKey.keyArn], why);
+  }
+}
+
+/**
+ * Allows `s3:ListBucket` on the bucket of `location`, only for listings whose `Prefix` lies under `subPrefix`
+ * (condition `s3:prefix`), so key names elsewhere in the bucket stay hidden.
+ */
+export function grantListUnder(grantee: iam.IGrantable, location: S3Location, subPrefix: string) {
+  const prefix = keyPrefix(location.prefix, subPrefix);
+  const statement = new iam.PolicyStatement({
+    actions: ['s3:ListBucket'],
+    resources: [location.bucket.bucketArn],
+    conditions: { StringLike: { 's3:prefix': prefix === '' ? ['*'] : [prefix.slice(0, -1), `${prefix}*`] } },
+  });
+  grantee.grantPrincipal.addToPrincipalPolicy(statement);
+}
+
+/** Adds an Allow statement to the grantee's policy and acknowledges its wildcards there, with `why`. */
+export function grant(grantee: iam.IGrantable, actions: string[], resources: string[], why: string): void {
+  const statement = new iam.PolicyStatement({ actions, resources });
+  grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  const principal = grantee.grantPrincipal;
+  if (principal instanceof iam.Role) {
+    acknowledgeWildcards(defaultPolicyOf(principal), statement, why);
+  }
+}

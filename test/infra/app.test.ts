@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/constructs/function-bundling.js';
+import { cdkJsonContext } from './support.js';
+
+/** Runs bin/app.ts as the CDK CLI does (context and output directory in the environment). */
+function runApp(context: Record<string, unknown>) {
+  const outdir = mkdtempSync(join(tmpdir(), 'driftwatch-app-'));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      CDK_OUTDIR: outdir,
+      CDK_VALIDATION: 'false',
+      CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context }),
+    },
+  });
+  return { ...result, outdir };
+}
+
+describe('bin/app.ts', () => {
+  it('computes the example stack when no configuration is given', () => {
+    // Given no -c config (and no cdk-nag, to keep the run short; the nag check has its own test)
+    // When the app runs
+    const result = runApp({ nag: 'false' });
+    // Then it synthesizes the example's monitoring stack
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    const template = JSON.parse(
+      readFileSync(join(result.outdir, 'DriftwatchChurn-Monitoring.template.json'), 'utf8'),
+    );
+    expect(Object.keys(template.Resources).length).toBeGreaterThan(30);
+  });
+
+  it('throws when the configuration is invalid: exit code 1 and the problem with its line', () => {
+    // Given -c config=<a file with windowHours 0>
+    // When the app runs
+    const result = runApp({ config: 'test/fixtures/infra/invalid.config.json' });
+    // Then it exits 1 with the problem, and writes no template
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('driftwatch: the monitor configuration is invalid:');
+    expect(result.stderr).toMatch(
+      /endpoints\[0\]\.schedule\.windowHours: expected an integer between 1 and 8760/,
+    );
+    expect(existsSync(join(result.outdir, 'manifest.json'))).toBe(false);
+  });
+});
