@@ -35,3 +35,20 @@ export class ObjectNotFoundError extends DriftwatchError {}
  * denied); the invocation fails so that Lambda, or a Step Functions Retry on this name, tries again.
  */
 export class StorageError extends DriftwatchError {}
+
+/** Thrown when a call to an AWS service (SageMaker, Step Functions) fails after the SDK's own retries. */
+export class AwsServiceError extends DriftwatchError {}
+
+/** Thrown when a deployment cannot be planned: wrong model package group, not approved, or no data capture. */
+export class DeploymentPlanError extends DriftwatchError {}
+
+/** Thrown when the holdout predictions of champion or challenger cannot be read or paired with labels. */
+export class EvaluationInputError extends DriftwatchError {}
+
+/** Wraps an SDK failure as an {@link AwsServiceError} naming the call. */
+export function awsFailure(call: string, err: unknown): AwsServiceError {
+  const e = err as { name?: string; message?: string };
+  return new AwsServiceError(`${call} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`, {
+    cause: err,
+  });
+}

@@ -1,8 +1,10 @@
 // The public constructs of driftwatch's deployed half.
+export * from './constructs/audit-trail.js';
 export * from './constructs/backfill-workflow.js';
 export * from './constructs/capture-ingestion.js';
 export * from './constructs/capture-source.js';
 export * from './constructs/dead-letter-queue.js';
+export * from './constructs/deployment-workflow.js';
 export * from './constructs/driftwatch-function.js';
 export * from './constructs/endpoint-monitor.js';
 export * from './constructs/function-bundling.js';
@@ -10,8 +12,10 @@ export * from './constructs/monitoring-alarms.js';
 export * from './constructs/monitoring-dashboard.js';
 export * from './constructs/monitoring-metrics.js';
 export * from './constructs/reports-store.js';
+export * from './constructs/retraining-workflow.js';
 export * from './constructs/s3-location.js';
 export * from './constructs/secure-bucket.js';
 export * from './constructs/window-evaluation.js';
 export * from './monitoring-app.js';
+export * from './stacks/lifecycle-stack.js';
 export * from './stacks/monitoring-stack.js';

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './audit-program.js';
 import { registerDriftCommands, registerReportCommand } from './drift-program.js';
 import { registerQualityCommands } from './quality-program.js';
 
@@ -16,5 +17,6 @@ export function buildProgram(): Command {
   registerDriftCommands(program);
   registerReportCommand(program);
   registerQualityCommands(program);
+  registerAuditCommands(program);
   return program;
 }

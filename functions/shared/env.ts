@@ -9,6 +9,10 @@ export const ENV = {
   /** Bucket and prefix where profiles and reports are written. */
   reportsBucket: 'DRIFTWATCH_REPORTS_BUCKET',
   reportsPrefix: 'DRIFTWATCH_REPORTS_PREFIX',
+  /** Bucket of the audit trail (retraining and deployment functions). */
+  auditBucket: 'DRIFTWATCH_AUDIT_BUCKET',
+  /** Key prefix of the audit trail ('' for the bucket root); records are `<prefix>/<endpoint>/<sequence>.json`. */
+  auditPrefix: 'DRIFTWATCH_AUDIT_PREFIX',
   /** Powertools settings. */
   powertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   powertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
@@ -16,3 +20,6 @@ export const ENV = {
 
 /** File name of the monitor configuration the stack copies next to each bundled handler. */
 export const BUNDLED_CONFIG_FILE = 'driftwatch.config.json';
+
+/** Key prefix of the audit trail in the bucket the stack creates. */
+export const AUDIT_PREFIX = 'audit';

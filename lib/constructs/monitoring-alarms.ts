@@ -172,6 +172,11 @@ export class MonitoringAlarms extends Construct {
   readonly driftAlarms: cloudwatch.Alarm[] = [];
   /** The model-quality alarms (the "quality" signal of the retrain rule). */
   readonly qualityAlarms: cloudwatch.Alarm[] = [];
+  /**
+   * The endpoint-health alarms (p99 ModelLatency, Invocation5XXErrors) per production variant: what a blue/green
+   * deployment watches to roll back.
+   */
+  readonly healthAlarms = new Map<string, cloudwatch.Alarm[]>();
   private readonly metrics: DriftwatchMetrics;
   private readonly topic?: sns.ITopic;
 
@@ -223,22 +228,28 @@ export class MonitoringAlarms extends Construct {
             what: `at least ${options.threshold} of the capture records of variant ${variant} were unreadable`,
           }),
       );
+      const health: cloudwatch.Alarm[] = [];
+      this.healthAlarms.set(variant, health);
       this.forEachSeverity(props.modelLatencyP99Alarms ?? {}, (severity, options) =>
-        this.addAlarm(`ModelLatencyP99-${variant}`, severity, options, {
-          metric: metrics.modelLatencyP99(variant, { period: options.period ?? FIVE_MINUTES }),
-          threshold: options.threshold,
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          what: `p99 ModelLatency of variant ${variant} above ${options.threshold} microseconds`,
-        }),
+        health.push(
+          this.addAlarm(`ModelLatencyP99-${variant}`, severity, options, {
+            metric: metrics.modelLatencyP99(variant, { period: options.period ?? FIVE_MINUTES }),
+            threshold: options.threshold,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            what: `p99 ModelLatency of variant ${variant} above ${options.threshold} microseconds`,
+          }),
+        ),
       );
       this.forEachSeverity(
         props.invocation5xxAlarms ?? { Critical: { threshold: 1, period: FIVE_MINUTES } },
         (severity, options) =>
-          this.addAlarm(`Invocation5xxErrors-${variant}`, severity, options, {
-            metric: metrics.invocation5xxErrors(variant, { period: options.period ?? FIVE_MINUTES }),
-            threshold: options.threshold,
-            what: `at least ${options.threshold} Invocation5XXErrors on variant ${variant}`,
-          }),
+          health.push(
+            this.addAlarm(`Invocation5xxErrors-${variant}`, severity, options, {
+              metric: metrics.invocation5xxErrors(variant, { period: options.period ?? FIVE_MINUTES }),
+              threshold: options.threshold,
+              what: `at least ${options.threshold} Invocation5XXErrors on variant ${variant}`,
+            }),
+          ),
       );
     }
 

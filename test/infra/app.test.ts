@@ -23,17 +23,26 @@ function runApp(context: Record<string, unknown>) {
 }
 
 describe('bin/app.ts', () => {
-  it('computes the example stack when no configuration is given', () => {
+  it('computes the example stacks when no configuration is given', () => {
     // Given no -c config (and no cdk-nag, to keep the run short; the nag check has its own test)
     // When the app runs
     const result = runApp({ nag: 'false' });
-    // Then it synthesizes the example's monitoring stack
+    // Then it synthesizes the example's monitoring stack and its lifecycle stack with both workflows
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.status).toBe(0);
     const template = JSON.parse(
       readFileSync(join(result.outdir, 'DriftwatchChurn-Monitoring.template.json'), 'utf8'),
     );
     expect(Object.keys(template.Resources).length).toBeGreaterThan(30);
+    const lifecycle = JSON.parse(
+      readFileSync(join(result.outdir, 'DriftwatchChurn-Lifecycle.template.json'), 'utf8'),
+    ) as { Resources: Record<string, { Type: string }> };
+    const stateMachines = Object.keys(lifecycle.Resources).filter(
+      (id) => lifecycle.Resources[id]?.Type === 'AWS::StepFunctions::StateMachine',
+    );
+    expect(stateMachines).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Retraining/), expect.stringMatching(/Deployment/)]),
+    );
   });
 
   it('throws when the configuration is invalid: exit code 1 and the problem with its line', () => {

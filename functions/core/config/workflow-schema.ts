@@ -50,6 +50,12 @@ export const TrainingConfigSchema = z
       'SageMaker algorithm resource name or ARN. Exactly one of image and algorithmName.',
       'none',
     ),
+    inferenceImage: optionalWith(
+      ecrImage(),
+      'Image that serves the trained model (the candidate model that scores the holdout, and the registered model ' +
+        'package). The retraining workflow needs it with algorithmName.',
+      "the training image (SageMaker's framework images, e.g. XGBoost, both train and serve)",
+    ),
     instanceType: instanceType(
       'Training instance type (full SageMaker name with the "ml." prefix).',
       'ml.m5.xlarge',
