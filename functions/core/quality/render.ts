@@ -4,22 +4,12 @@
  * reports).
  */
 import { escapeXmlAttribute, escapeXmlText } from '../report/junit.js';
-import { formatNumber } from '../report/text.js';
+import { formatNumber, table } from '../report/text.js';
 import type { AbResult } from './ab-test.js';
 import type { CbpeEstimate } from './cbpe.js';
 import type { ModelQualityResult } from './evaluate.js';
 import type { GateResult } from './gate.js';
 import { readMetricValues } from './statistics.js';
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 const pct = (x: number | null) => (x === null ? '-' : `${formatNumber(x * 100)}%`);
 const interval = (lo: number, hi: number) => `[${formatNumber(lo)}, ${formatNumber(hi)}]`;

@@ -12,7 +12,8 @@ export function formatNumber(x: number | null | undefined): string {
   return Number(x.toPrecision(4)).toString();
 }
 
-function table(header: string[], rows: string[][]): string {
+/** A plain-text table: columns padded to their widest cell, a dashed rule under the header. */
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells
