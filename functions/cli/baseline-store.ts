@@ -1,7 +1,12 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readJsonFile } from '../adapters/local-files.js';
-import { BASELINE_FILES, type LoadedBaseline, loadBaselineFrom } from '../core/baseline/load.js';
+import {
+  BASELINE_FILES,
+  type LoadBaselineOptions,
+  type LoadedBaseline,
+  loadBaselineFrom,
+} from '../core/baseline/load.js';
 import type { Baseline } from '../core/baseline/types.js';
 import { suggestConstraints } from '../core/model-monitor/constraints.js';
 import { profileToStatistics } from '../core/model-monitor/statistics.js';
@@ -27,10 +32,7 @@ export async function writeJson(path: string, value: unknown, dir?: string): Pro
  * Monitor produced, statistics.json with constraints.json (constraints suggested from the statistics when the
  * directory has none). The rules are {@link loadBaselineFrom}'s, shared with the deployed functions.
  */
-export async function loadBaseline(
-  dir: string,
-  options: { categorical?: readonly string[] } = {},
-): Promise<LoadedBaseline> {
+export async function loadBaseline(dir: string, options: LoadBaselineOptions = {}): Promise<LoadedBaseline> {
   if (!(await exists(dir))) throw new BaselineError(`${dir}: baseline directory not found`);
   const at = (name: string) => join(dir, name);
   return loadBaselineFrom(

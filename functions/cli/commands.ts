@@ -102,6 +102,8 @@ export interface DriftCommandSettings {
   sketchK?: number;
   /** Columns left out of drift and data-quality checks. */
   exclude?: ReadonlySet<string>;
+  /** Declared feature types (`features[].type`), applied when the baseline is loaded. */
+  featureTypes?: ReadonlyMap<string, 'numeric' | 'categorical'>;
   /** Applies the configuration's data-quality settings to the baseline's constraints. */
   applyConstraints?: (c: ConstraintsFile) => ConstraintsFile;
   progress?: ProgressSink;
@@ -129,7 +131,7 @@ export async function profileCommand(
   o: { inputs: readonly string[]; baseline: string; out: string },
   s: DriftCommandSettings = {},
 ): Promise<CommandResult> {
-  const loaded = await loadBaseline(o.baseline);
+  const loaded = await loadBaseline(o.baseline, s.featureTypes ? { types: s.featureTypes } : {});
   const result = await profileAgainst(loaded, o.inputs, s);
   await mkdir(dirname(o.out), { recursive: true });
   await writeFile(o.out, `${JSON.stringify(result.profile)}\n`);
@@ -204,7 +206,7 @@ export async function driftCommand(
   o: { inputs: readonly string[]; baseline: string; out?: string } & ReportOutputOptions,
   s: DriftCommandSettings = {},
 ): Promise<CommandResult & { report: DriftReport }> {
-  const loaded = await loadBaseline(o.baseline);
+  const loaded = await loadBaseline(o.baseline, s.featureTypes ? { types: s.featureTypes } : {});
   const profiled = await profileAgainst(loaded, o.inputs, s);
   const report = buildDriftReport({
     baseline: loaded.baseline,

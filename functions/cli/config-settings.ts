@@ -29,6 +29,7 @@ export async function loadCliSettings(
     categoricalTopK: s.categoricalTopK,
     sketchK: s.sketchK,
     exclude: s.disabledFeatures,
+    featureTypes: s.featureTypes,
     applyConstraints: s.applyConstraints,
   };
 }

@@ -63,19 +63,35 @@ export function registerDriftCommands(program: Command): void {
     .option('--header', 'the first row is a header')
     .option('--no-header', 'the first row is data; columns are named _c0, _c1, ...')
     .option('--top-k <n>', 'distinct categories kept per feature', positiveInt)
-    .action((input: string, o: Record<string, unknown>) =>
-      emit(
+    .option('--config <file>', 'monitor configuration: features declared `type: categorical` are categorical')
+    .option('--endpoint <name>', 'endpoint in the configuration (default: the only one)')
+    .action(async (input: string, o: Record<string, unknown>) => {
+      const settings = await loadCliSettings(
+        o.config as string | undefined,
+        o.endpoint as string | undefined,
+      );
+      const categorical = [
+        ...((o.categorical as string[] | undefined) ?? []),
+        ...[...(settings.featureTypes ?? [])].flatMap(([name, kind]) =>
+          kind === 'categorical' ? [name] : [],
+        ),
+      ];
+      await emit(
         baselineCommand({
           input,
           out: o.out as string,
           header: (o.header as boolean | undefined) ?? 'auto',
           ...(o.target ? { target: o.target as string } : {}),
-          ...(o.categorical ? { categorical: o.categorical as string[] } : {}),
+          ...(categorical.length > 0 ? { categorical } : {}),
           ...(o.prediction ? { prediction: o.prediction as string } : {}),
-          ...(o.topK ? { categoricalTopK: o.topK as number } : {}),
+          ...(o.topK
+            ? { categoricalTopK: o.topK as number }
+            : settings.categoricalTopK
+              ? { categoricalTopK: settings.categoricalTopK }
+              : {}),
         }),
-      ),
-    );
+      );
+    });
 
   program
     .command('profile')

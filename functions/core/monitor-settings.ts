@@ -24,6 +24,8 @@ export interface EndpointMonitorSettings {
   sketchK: number;
   /** Features excluded from drift and data-quality checks (`enabled: false`). */
   disabledFeatures: ReadonlySet<string>;
+  /** Declared feature types (`features[].type`), applied when the baseline is loaded. */
+  featureTypes: ReadonlyMap<string, 'numeric' | 'categorical'>;
   /** The baseline's constraints with the configuration's data-quality settings applied. */
   applyConstraints: (constraints: ConstraintsFile) => ConstraintsFile;
 }
@@ -87,6 +89,9 @@ export function endpointMonitorSettings(
     categoricalTopK: config.defaults.profile.categoricalTopK,
     sketchK: config.defaults.profile.sketchK,
     disabledFeatures: disabled,
+    featureTypes: new Map(
+      endpoint.features.flatMap((f) => (f.type !== undefined ? [[f.name, f.type] as const] : [])),
+    ),
     applyConstraints: (constraints) => {
       const baseline = fromMonitoringConfig(constraints.monitoring_config);
       const resolved = resolveFeatureDataQuality(config, name, undefined, baseline);

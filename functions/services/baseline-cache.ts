@@ -66,12 +66,15 @@ export class BaselineCache {
     if (this.cached?.fingerprint === fingerprint) return this.cached;
     let loaded: LoadedBaseline;
     try {
-      loaded = await loadBaselineFrom({
-        location: source,
-        describe: (file) => `${source}${file}`,
-        has: async (file) => etags.has(file),
-        readJson: (file) => this.store.getJson({ bucket: this.location.bucket, key: `${prefix}${file}` }),
-      });
+      loaded = await loadBaselineFrom(
+        {
+          location: source,
+          describe: (file) => `${source}${file}`,
+          has: async (file) => etags.has(file),
+          readJson: (file) => this.store.getJson({ bucket: this.location.bucket, key: `${prefix}${file}` }),
+        },
+        { types: this.settings.featureTypes },
+      );
     } catch (err) {
       if (err instanceof BaselineError || err instanceof StorageError) throw err;
       // Invalid JSON, or a file deleted between the listing and the read.

@@ -301,6 +301,79 @@ describe('driftwatch drift --config', () => {
     expect(checks).toContain('gender:baseline_drift_check');
   });
 
+  it('profiles and compares the features the configuration declares categorical as categorical', async () => {
+    // Given a configuration declaring age_range (integer codes) categorical
+    const config = {
+      version: 1,
+      endpoints: [
+        {
+          name: 'marketplace',
+          capture: { s3Uri: 's3://bucket/capture' },
+          baseline: { s3Uri: 's3://bucket/baseline/' },
+          features: [{ name: 'age_range', type: 'categorical' }],
+        },
+      ],
+    };
+    const configPath = join(await tmp(), 'driftwatch.config.json');
+    await writeFile(configPath, JSON.stringify(config));
+    const baselineDir = await tmp();
+    // When the binary builds the baseline with --config and the drift check runs with the same configuration
+    await run('node', [
+      'bin/driftwatch.js',
+      'baseline',
+      `${MARKETPLACE}/baseline.csv`,
+      '--target',
+      'target',
+      '--config',
+      configPath,
+      '--out',
+      baselineDir,
+    ]);
+    const settings = await loadCliSettings(configPath, undefined);
+    const { report } = await driftCommand(
+      { inputs: [`${MARKETPLACE}/data_quality_drift.csv`], baseline: baselineDir, format: 'json' },
+      settings,
+    );
+    // Then age_range is a categorical feature of the baseline and is compared with a categorical method
+    const baseline = JSON.parse(await readFile(join(baselineDir, 'baseline.json'), 'utf8')) as {
+      features: { name: string; kind: string }[];
+    };
+    expect(baseline.features.find((f) => f.name === 'age_range')?.kind).toBe('categorical');
+    expect(baseline.features.find((f) => f.name === 'household_income_range')?.kind).toBe('numeric');
+    expect(report.features.find((f) => f.name === 'age_range')?.type).toBe('categorical');
+  });
+
+  it('throws naming the feature when a declared type contradicts the baseline', async () => {
+    // Given a baseline built without configuration (age_range numeric) and a configuration declaring it categorical
+    const baselineDir = await tmp();
+    await baselineCommand({ input: `${MARKETPLACE}/baseline.csv`, out: baselineDir, target: 'target' });
+    const configPath = join(await tmp(), 'driftwatch.config.json');
+    await writeFile(
+      configPath,
+      JSON.stringify({
+        version: 1,
+        endpoints: [
+          {
+            name: 'marketplace',
+            capture: { s3Uri: 's3://bucket/capture' },
+            baseline: { s3Uri: 's3://bucket/baseline/' },
+            features: [{ name: 'age_range', type: 'categorical' }],
+          },
+        ],
+      }),
+    );
+    // When the drift check runs with it
+    const settings = await loadCliSettings(configPath, undefined);
+    const failure = driftCommand(
+      { inputs: [`${MARKETPLACE}/data_quality_drift.csv`], baseline: baselineDir, format: 'json' },
+      settings,
+    );
+    // Then it stops with the feature, both types and the remedy
+    await expect(failure).rejects.toThrow(
+      /features\["age_range"\]\.type is categorical, the baseline has it numeric; rebuild it with `driftwatch baseline --config`/,
+    );
+  });
+
   it('throws naming the field when the configuration is invalid', async () => {
     const configPath = join(await tmp(), 'bad.json');
     await writeFile(

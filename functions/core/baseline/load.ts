@@ -2,6 +2,7 @@ import { BaselineError } from '../../errors.js';
 import { suggestConstraints } from '../model-monitor/constraints.js';
 import type { ConstraintsFile } from '../model-monitor/types.js';
 import { parseConstraintsFile, parseStatisticsFile } from '../model-monitor/types.js';
+import type { FeatureKind } from '../profile/index.js';
 import { baselineFromStatistics } from './from-model-monitor.js';
 import { parseBaseline } from './parse.js';
 import type { Baseline } from './types.js';
@@ -35,6 +36,12 @@ export interface BaselineFileReader {
 export interface LoadBaselineOptions {
   /** Features read from statistics.json as categorical whatever their inferred_type. @default none */
   categorical?: readonly string[];
+  /**
+   * Declared feature types (the configuration's `features[].type`). A statistics.json feature declared
+   * categorical is read as categorical; a declaration the baseline cannot honour is an error naming the feature.
+   * @default none
+   */
+  types?: ReadonlyMap<string, FeatureKind>;
 }
 
 /**
@@ -47,13 +54,30 @@ export async function loadBaselineFrom(
   options: LoadBaselineOptions = {},
 ): Promise<LoadedBaseline> {
   let baseline: Baseline;
+  const declared = [...(options.types ?? [])];
   if (await reader.has(BASELINE_FILES.baseline)) {
     const file = BASELINE_FILES.baseline;
     baseline = parseBaseline(await reader.readJson(file), reader.describe(file));
+    checkDeclaredTypes(
+      baseline,
+      declared,
+      reader.describe(file),
+      'rebuild it with `driftwatch baseline --config`',
+    );
   } else if (await reader.has(BASELINE_FILES.statistics)) {
     const source = reader.describe(BASELINE_FILES.statistics);
     const stats = parseStatisticsFile(await reader.readJson(BASELINE_FILES.statistics), source);
-    baseline = baselineFromStatistics(stats, source, options);
+    const categorical = [
+      ...(options.categorical ?? []),
+      ...declared.filter(([, kind]) => kind === 'categorical').map(([name]) => name),
+    ];
+    baseline = baselineFromStatistics(stats, source, { categorical });
+    checkDeclaredTypes(
+      baseline,
+      declared,
+      source,
+      'a String column has no numeric statistics to compare with',
+    );
   } else {
     throw new BaselineError(
       `${reader.location}: no ${BASELINE_FILES.baseline} or ${BASELINE_FILES.statistics}; build one with \`driftwatch baseline\``,
@@ -66,4 +90,26 @@ export async function loadBaselineFrom(
       )
     : suggestConstraints(baseline.profile, new Map(baseline.features.map((f) => [f.name, f.inferredType])));
   return { baseline, constraints };
+}
+
+/**
+ * Checks the configuration's declared feature types against the kinds of the loaded baseline.
+ * @throws BaselineError naming every feature whose declared type the baseline does not have
+ */
+function checkDeclaredTypes(
+  baseline: Baseline,
+  declared: readonly (readonly [string, FeatureKind])[],
+  source: string,
+  remedy: string,
+): void {
+  const kinds = new Map([...baseline.features, ...baseline.outputs].map((c) => [c.name, c.kind]));
+  const problems = declared
+    .filter(([name, kind]) => kinds.has(name) && kinds.get(name) !== kind)
+    .map(
+      ([name, kind]) =>
+        `features[${JSON.stringify(name)}].type is ${kind}, the baseline has it ${kinds.get(name)}`,
+    );
+  if (problems.length > 0) {
+    throw new BaselineError(`${source}: ${problems.join('; ')}; ${remedy}`);
+  }
 }

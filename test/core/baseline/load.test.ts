@@ -67,6 +67,63 @@ describe('loadBaselineFrom', () => {
     expect(loaded.baseline.features.find((f) => f.name === '_c1')?.kind).toBe('categorical');
   });
 
+  it('computes categorical columns from statistics.json for features the configuration declares categorical', async () => {
+    // Given the SDK's statistics.json (all Fractional) and features[].type categorical for _c2
+    const reader = memory({ 'statistics.json': await json(`${SDK_QUALITY}/statistics.json`) });
+    // When
+    const loaded = await loadBaselineFrom(reader, {
+      types: new Map([
+        ['_c2', 'categorical'],
+        ['_c3', 'numeric'],
+      ]),
+    });
+    // Then _c2 is categorical, _c3 stays numeric with its bins
+    const kinds = new Map(loaded.baseline.features.map((f) => [f.name, f.kind]));
+    expect(kinds.get('_c2')).toBe('categorical');
+    expect(kinds.get('_c3')).toBe('numeric');
+    expect(loaded.baseline.features.find((f) => f.name === '_c3')?.binEdges).toBeDefined();
+  });
+
+  it('throws when the configuration declares numeric a String feature of statistics.json (BaselineError naming it)', async () => {
+    // Given a statistics.json whose only feature, message, is String
+    const reader = memory({
+      'statistics.json': await json('test/fixtures/model-monitor-outputs/sdk-tests-monitor/statistics.json'),
+    });
+    // When it is loaded with features[].type numeric for message
+    const failure = await loadBaselineFrom(reader, { types: new Map([['message', 'numeric']]) }).catch(
+      (e: unknown) => e,
+    );
+    // Then one clear error names the file, the feature and both types
+    expect(failure).toBeInstanceOf(BaselineError);
+    expect((failure as Error).message).toBe(
+      'mem://baseline/statistics.json: features["message"].type is numeric, the baseline has it categorical; ' +
+        'a String column has no numeric statistics to compare with',
+    );
+  });
+
+  it('throws when the configuration declares a type baseline.json does not have (BaselineError naming it)', async () => {
+    // Given a driftwatch baseline where a is numeric
+    const baseline = await buildBaseline(
+      async function* () {
+        yield* [{ a: '1' }, { a: '2' }, { a: '3' }];
+      },
+      { source: 'rows' },
+    );
+    // When it is loaded with features[].type categorical for a (and a declaration for a feature it lacks)
+    const failure = await loadBaselineFrom(memory({ 'baseline.json': baseline }), {
+      types: new Map([
+        ['a', 'categorical'],
+        ['elsewhere', 'numeric'],
+      ]),
+    }).catch((e: unknown) => e);
+    // Then the error names the feature and how to fix it; the unknown feature is not a problem of the baseline
+    expect(failure).toBeInstanceOf(BaselineError);
+    expect((failure as Error).message).toBe(
+      'mem://baseline/baseline.json: features["a"].type is categorical, the baseline has it numeric; ' +
+        'rebuild it with `driftwatch baseline --config`',
+    );
+  });
+
   it('throws when the location has neither baseline.json nor statistics.json (BaselineError)', async () => {
     await expect(loadBaselineFrom(memory({ 'constraints.json': {} }))).rejects.toThrow(
       new BaselineError(
