@@ -122,6 +122,7 @@ async function profileAgainst(loaded: LoadedBaseline, inputs: readonly string[],
     schema,
     capture,
     csvColumns: loaded.baseline.features.map((f) => f.name),
+    outputColumns: loaded.baseline.outputs.map((f) => f.sourceColumn ?? f.name),
     ...(s.progress ? { progress: s.progress } : {}),
   });
 }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { displayPath, expandInputs, openInput, readCsvRows, readJsonFile } from '../adapters/local-files.js';
 import { parseCaptureStream } from '../core/capture/parse-capture.js';
-import type { CaptureParseOptions } from '../core/capture/types.js';
+import type { CaptureParseOptions, RawValue } from '../core/capture/types.js';
 import {
   type DatasetProfileState,
   emptyDatasetProfile,
@@ -26,6 +26,8 @@ export interface ProfileInputsOptions {
   capture?: CaptureParseOptions;
   /** Column names for headerless CSV inputs (the baseline's feature order). */
   csvColumns?: readonly string[];
+  /** The CSV columns holding the schema's outputs, in output order. @default the outputs' names */
+  outputColumns?: readonly string[];
   /** @default 1000 */
   maxRejectionsKept?: number;
   progress?: ProgressSink;
@@ -81,13 +83,21 @@ export async function profileInputs(
         let lines = 0;
         let rejected = 0;
         const csvOptions = options.csvColumns ? { columns: options.csvColumns } : {};
+        // A column named like one of the baseline's outputs (`baseline --prediction`) is that output, not an
+        // extra feature.
+        const outputNames = options.outputColumns ?? (options.schema.outputs ?? []).map((o) => o.name);
         for await (const row of readCsvRows(file.path, csvOptions, (r) => {
           lines += 1;
           rejected += 1;
           reject({ file: name, line: r.line, reason: r.reason });
         })) {
           lines += 1;
-          builder.addRecord(row.values);
+          if (outputNames.some((o) => Object.hasOwn(row.values, o))) {
+            const { features, outputs } = splitOutputs(row.values, outputNames);
+            builder.addRecord(features, outputs);
+          } else {
+            builder.addRecord(row.values);
+          }
         }
         profile = builder.toState({ lines, accepted: lines - rejected, rejected });
       } else {
@@ -127,4 +137,14 @@ export async function profileInputs(
     rejections,
     rejectionsTruncated: truncated,
   };
+}
+
+/** Separates the output columns of a CSV row from its features. */
+function splitOutputs(
+  values: Readonly<Record<string, RawValue>>,
+  outputNames: readonly string[],
+): { features: Record<string, RawValue>; outputs: RawValue[] } {
+  const features: Record<string, RawValue> = { ...values };
+  for (const o of outputNames) delete features[o];
+  return { features, outputs: outputNames.map((o) => values[o] ?? null) };
 }

@@ -234,6 +234,27 @@ describe('driftwatch drift', () => {
     expect(result.exitCode).toBe(EXIT.drift);
   });
 
+  it('reads the --prediction column of a current CSV as the prediction, not as an extra column', async () => {
+    // Given a baseline whose prediction is the training CSV's target column
+    const withPrediction = await tmp();
+    await baselineCommand({
+      input: `${MARKETPLACE}/baseline.csv`,
+      out: withPrediction,
+      prediction: 'target',
+    });
+    const rows = (await readFile(`${MARKETPLACE}/baseline.csv`, 'utf8')).trim().split('\n').length - 1;
+    // When the same CSV, target column included, is checked against it
+    const result = await driftCommand({
+      inputs: [`${MARKETPLACE}/baseline.csv`],
+      baseline: withPrediction,
+      format: 'json',
+    });
+    // Then target is compared as the prediction, every row of it, and nothing is an extra column
+    expect(result.report.violations).toEqual([]);
+    expect(result.report.prediction).toMatchObject({ name: 'prediction', count: rows, drift: false });
+    expect(result.exitCode).toBe(EXIT.ok);
+  });
+
   it('reports each rejected capture line with file, line, field and reason, and still uses the rest', async () => {
     const dir = await tmp();
     await writeCaptures(dir, driftRows.slice(0, 5), 5);

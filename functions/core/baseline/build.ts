@@ -162,7 +162,10 @@ export async function buildBaseline(
     return column;
   };
   const features = inferred.features.map((f) => columnOf(f, f.name));
-  const outputs = inferred.outputs.map((f) => columnOf(f, prediction ?? f.name));
+  const outputs = inferred.outputs.map((f) => ({
+    ...columnOf(f, prediction ?? f.name),
+    ...(prediction !== undefined ? { sourceColumn: prediction } : {}),
+  }));
   buffers.clear();
 
   // Pass 2: the profile with final kinds and bins.

@@ -8,6 +8,7 @@ const ColumnSchema = z.object({
   kind: z.enum(['numeric', 'categorical']),
   inferredType: z.enum(['Integral', 'Fractional', 'String', 'Unknown']),
   binEdges: z.array(z.number()).optional(),
+  sourceColumn: z.string().optional(),
 });
 
 const BaselineSchema = z.object({

@@ -14,6 +14,11 @@ export interface BaselineColumn {
    * (repeated deciles collapse); bins are left-closed and the outer bins open-ended. Numeric columns only.
    */
   binEdges?: number[];
+  /**
+   * Outputs only: the column of the training data the output was read from (`baseline --prediction COL`), so
+   * that a CSV of current data with that column is read the same way. @default the output's name
+   */
+  sourceColumn?: string;
 }
 
 /** A baseline: the reference every drift check compares against. */
