@@ -13,6 +13,8 @@ export type InputKind = 'capture' | 'profile' | 'csv';
 export interface InputFile {
   path: string;
   kind: InputKind;
+  /** Bytes, when the listing told. */
+  size?: number;
 }
 
 const KINDS: Array<[RegExp, InputKind]> = [
@@ -22,12 +24,13 @@ const KINDS: Array<[RegExp, InputKind]> = [
   [/\.csv(\.gz)?$/i, 'csv'],
 ];
 
-function kindOf(path: string): InputKind | undefined {
+/** The kind of an input named explicitly, by its extension. */
+export function kindOf(path: string): InputKind | undefined {
   return KINDS.find(([re]) => re.test(path))?.[1];
 }
 
 /** In directories, only `*.profile.json` counts as a profile: statistics.json and the like sit beside captures. */
-function kindInDirectory(path: string): InputKind | undefined {
+export function kindInDirectory(path: string): InputKind | undefined {
   const kind = kindOf(path);
   return kind === 'profile' && !/\.profile\.json$/i.test(path) ? undefined : kind;
 }
@@ -132,8 +135,9 @@ export async function* readCsvRows(
   path: string,
   options: CsvOptions,
   reject: (r: CsvRejection) => void,
+  open: (path: string) => Promise<NodeJS.ReadableStream> = openInput,
 ): AsyncGenerator<CsvRow> {
-  const parser = (await openInput(path)).pipe(
+  const parser = (await open(path)).pipe(
     parse({ relax_column_count: true, skip_empty_lines: true, trim: true, bom: true, info: true }),
   );
   let names: string[] | undefined;

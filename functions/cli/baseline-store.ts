@@ -1,6 +1,5 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { readJsonFile } from '../adapters/local-files.js';
 import {
   BASELINE_FILES,
   type LoadBaselineOptions,
@@ -11,15 +10,9 @@ import type { Baseline } from '../core/baseline/types.js';
 import { suggestConstraints } from '../core/model-monitor/constraints.js';
 import { profileToStatistics } from '../core/model-monitor/statistics.js';
 import { BaselineError, InputError } from '../errors.js';
+import { exists, isS3, joinPath, readJsonFile } from './input-files.js';
 
 export { BASELINE_FILES, type LoadedBaseline };
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** Writes JSON with a trailing newline, creating the directory. */
 export async function writeJson(path: string, value: unknown, dir?: string): Promise<void> {
@@ -30,11 +23,12 @@ export async function writeJson(path: string, value: unknown, dir?: string): Pro
 /**
  * Loads a baseline directory: driftwatch's baseline.json with constraints.json, or, for a baseline Model
  * Monitor produced, statistics.json with constraints.json (constraints suggested from the statistics when the
- * directory has none). The rules are {@link loadBaselineFrom}'s, shared with the deployed functions.
+ * directory has none). The rules are {@link loadBaselineFrom}'s, shared with the deployed functions. `dir` may be
+ * an s3:// prefix.
  */
 export async function loadBaseline(dir: string, options: LoadBaselineOptions = {}): Promise<LoadedBaseline> {
-  if (!(await exists(dir))) throw new BaselineError(`${dir}: baseline directory not found`);
-  const at = (name: string) => join(dir, name);
+  if (!isS3(dir) && !(await exists(dir))) throw new BaselineError(`${dir}: baseline directory not found`);
+  const at = (name: string) => joinPath(dir, name);
   return loadBaselineFrom(
     {
       location: dir,

@@ -2,7 +2,6 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { displayPath, readCsvRows, readJsonFile } from '../adapters/local-files.js';
 import { type BaselineRow, buildBaseline } from '../core/baseline/build.js';
 import { baselineProfileSchema } from '../core/baseline/schema.js';
 import type { CaptureParseOptions } from '../core/capture/types.js';
@@ -30,6 +29,7 @@ import {
   saveBaseline,
   writeJson,
 } from './baseline-store.js';
+import { displayPath, readCsvRows, readJsonFile } from './input-files.js';
 import { type ProgressSink, profileInputs } from './inputs.js';
 
 /** Exit codes a pipeline can branch on. */

@@ -1,5 +1,3 @@
-import { stat } from 'node:fs/promises';
-import { displayPath, expandInputs, openInput, readCsvRows, readJsonFile } from '../adapters/local-files.js';
 import { parseCaptureStream } from '../core/capture/parse-capture.js';
 import type { CaptureParseOptions, RawValue } from '../core/capture/types.js';
 import {
@@ -12,6 +10,7 @@ import {
 import { parseDatasetProfile } from '../core/profile/parse.js';
 import type { ReportRejection } from '../core/report/drift-report.js';
 import { InputError } from '../errors.js';
+import { displayPath, expandInputs, openInput, readCsvRows, readJsonFile } from './input-files.js';
 
 /** Receives progress as bytes of input read. */
 export interface ProgressSink {
@@ -59,7 +58,7 @@ export async function profileInputs(
     if (rejections.length < maxKept) rejections.push(r);
     else truncated += 1;
   };
-  const sizes = await Promise.all(files.map((f) => stat(f.path).then((s) => s.size)));
+  const sizes = files.map((f) => f.size ?? 0);
   options.progress?.start(sizes.reduce((a, b) => a + b, 0));
   let merged = emptyDatasetProfile(options.schema);
   let reported = 0;

@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { displayPath, expandInputs, openInput, readCsvRows, readJsonFile } from '../adapters/local-files.js';
 import { parseCaptureStream } from '../core/capture/parse-capture.js';
 import type { CaptureParseOptions, RawValue } from '../core/capture/types.js';
 import { parseMonitorConfigText } from '../core/config/parse.js';
@@ -56,6 +55,7 @@ import {
 import { readMetricValues } from '../core/quality/statistics.js';
 import { InputError } from '../errors.js';
 import type { CommandResult } from './commands.js';
+import { displayPath, expandInputs, openInput, readCsvRows, readJsonFile } from './input-files.js';
 
 /** Exit codes of `driftwatch quality`, `ab` and `estimate`. */
 export const QUALITY_EXIT = {
