@@ -23,6 +23,8 @@ export const DIMENSIONS = {
   feature: 'Feature',
   method: 'Method',
   checkType: 'CheckType',
+  /** driftwatch's copy of a model-quality metric: the Model Monitor metric name (e.g. `auc`). */
+  metric: 'Metric',
   /** AWS/SageMaker metrics. */
   endpointName: 'EndpointName',
   variantName: 'VariantName',
@@ -67,6 +69,39 @@ export const METRICS = {
   objectsTooLarge: 'ObjectsTooLarge',
   /** Milliseconds to evaluate one window, from the evaluate-window function (dims Endpoint). */
   windowProcessingTime: 'WindowProcessingTime',
+  /** Joined captures / captures of a model-quality window, 0..1 (dims Endpoint). */
+  groundTruthJoinRate: 'GroundTruthJoinRate',
+  /** Captures of a model-quality window joined to a label (dims Endpoint). */
+  labelsJoined: 'LabelsJoined',
+  /** Captures of a model-quality window without a label within the lookback yet (dims Endpoint). */
+  unmatchedCaptures: 'UnmatchedCaptures',
+  /** Labels read for a window whose id no capture of the window carries (dims Endpoint). */
+  orphanedLabels: 'OrphanedLabels',
+  /** Ground-truth lines rejected as unreadable (dims Endpoint). */
+  groundTruthRecordsRejected: 'GroundTruthRecordsRejected',
+  /** Median and 90th percentile of collection hour - inference hour of the joined labels (dims Endpoint). */
+  labelLatencyMedianHours: 'LabelLatencyMedianHours',
+  labelLatencyP90Hours: 'LabelLatencyP90Hours',
+  /** Joined (prediction, label) pairs the model-quality metrics were computed from (dims Endpoint). */
+  qualityPairs: 'ModelQualityPairs',
+  /** A model-quality metric under its Model Monitor name (dims Endpoint, Metric). */
+  modelQuality: 'ModelQuality',
+  /** Model-quality constraint violations of a window (dims Endpoint). */
+  qualityViolations: 'ModelQualityViolations',
+  /** Milliseconds to merge ground truth and evaluate one model-quality window (dims Endpoint). */
+  mergeProcessingTime: 'MergeProcessingTime',
+} as const;
+
+/**
+ * Label-free CBPE estimates of a window's quality, from its captured probabilities and a calibration (dims
+ * Endpoint). Named as estimates so they are never confused with the measured metrics.
+ */
+export const ESTIMATE_METRICS = {
+  accuracy: 'EstimatedAccuracy',
+  precision: 'EstimatedPrecision',
+  recall: 'EstimatedRecall',
+  f1: 'EstimatedF1',
+  auc: 'EstimatedAuc',
 } as const;
 
 /** The values of the CheckType dimension of METRICS.violations: Model Monitor's constraint_check_type values. */

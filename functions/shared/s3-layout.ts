@@ -91,3 +91,47 @@ export const WINDOW_FILES = {
   violations: 'constraint_violations.json',
   report: 'drift-report.json',
 } as const;
+
+/** Folder under a schedule's reports that holds the model-quality results (next to the hourly data-quality folders). */
+export const MODEL_QUALITY_FOLDER = 'model-quality';
+
+/**
+ * Where the model-quality results of a window go:
+ * `<reportsPrefix>/reports/<endpoint>/<schedule>/model-quality/yyyy/mm/dd/hh/` (hour = the window's end).
+ */
+export function qualityReportPrefix(
+  reportsPrefix: string,
+  endpoint: string,
+  schedule: string,
+  windowEnd: Date,
+): string {
+  return `${joinKey(reportsPrefix, REPORTS_PREFIX, endpoint, schedule, MODEL_QUALITY_FOLDER, hourPath(windowEnd))}/`;
+}
+
+/** File names of a window's model-quality results (Model Monitor's, plus driftwatch's join report). */
+export const QUALITY_FILES = {
+  statistics: 'statistics.json',
+  violations: 'constraint_violations.json',
+  report: 'quality-report.json',
+} as const;
+
+/** The capture prefix of one hour of one variant: `<capturePrefix>/<endpoint>/<variant>/yyyy/mm/dd/hh/`. */
+export function captureHourPrefix(
+  capturePrefix: string,
+  endpoint: string,
+  variant: string,
+  hour: Date,
+): string {
+  return `${joinKey(capturePrefix, endpoint, variant, hourPath(hour))}/`;
+}
+
+/** The ground-truth prefix of one collection hour: `<groundTruthPrefix>/yyyy/mm/dd/hh/`. */
+export function groundTruthHourPrefix(groundTruthPrefix: string, hour: Date): string {
+  return `${joinKey(groundTruthPrefix, hourPath(hour))}/`;
+}
+
+/**
+ * A labelled predictions CSV under the baseline prefix that calibrates label-free (CBPE) estimates: a header
+ * row with the probability column (`modelQuality.probabilityAttribute`, else `probability`) and `label`.
+ */
+export const CBPE_CALIBRATION_FILE = 'model-quality-calibration.csv';

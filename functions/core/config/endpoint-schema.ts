@@ -103,6 +103,12 @@ export const GroundTruthConfigSchema = z.strictObject({
     'JSON path of the label inside groundTruthData.data when that data is JSON.',
     'the whole data value is the label',
   ),
+  mergeExpression: withDefault(
+    scheduleExpression(),
+    'rate(1 hour)',
+    'EventBridge Scheduler expression (in schedule.timezone) that starts a model-quality evaluation of the latest ' +
+      'window; new ground-truth objects start one too.',
+  ),
 });
 /** The `groundTruth` section. */
 export type GroundTruthConfig = z.output<typeof GroundTruthConfigSchema>;

@@ -104,7 +104,7 @@ export function finishEvaluation(
 /** Model-quality settings and prediction attributes of one endpoint's configuration sections. */
 export function qualitySettingsFromConfig(
   modelQuality: ModelQualityConfig,
-  groundTruth: GroundTruthConfig | undefined,
+  groundTruth: (Partial<GroundTruthConfig> & Pick<GroundTruthConfig, 'lookbackHours'>) | undefined,
 ): { settings: ModelQualitySettings; attributes: PredictionAttributes; labelAttribute?: string } {
   const settings: ModelQualitySettings = {
     problemType: modelQuality.problemType,

@@ -974,7 +974,11 @@ describe('parseMonitorConfig', () => {
     const config = parseMonitorConfig(doc);
     const endpoint = config.endpoints[0];
     // Then each present section has its defaults, and comparison operators follow the metric's direction
-    expect(endpoint?.groundTruth).toEqual({ s3Uri: 's3://example-ml-data/gt', lookbackHours: 24 });
+    expect(endpoint?.groundTruth).toEqual({
+      s3Uri: 's3://example-ml-data/gt',
+      lookbackHours: 24,
+      mergeExpression: 'rate(1 hour)',
+    });
     expect(endpoint?.modelQuality).toEqual({
       problemType: 'Regression',
       probabilityThreshold: 0.5,
