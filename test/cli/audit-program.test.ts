@@ -1,9 +1,7 @@
-import type { EventEmitter } from 'node:events';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalAuditStore } from '../../functions/adapters/local-audit-store.js';
 import { S3AuditStore } from '../../functions/adapters/s3-audit-store.js';
@@ -13,6 +11,7 @@ import { InputError } from '../../functions/errors.js';
 import { AuditTrail } from '../../functions/handlers/audit-trail.js';
 import type { AuditStore } from '../../functions/ports/audit-store.js';
 import { fixedClock } from '../handlers/audit-support.js';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
 
 /** Writes the decisions of one retraining run into `store` through the same trail the Lambdas use. */
 async function writeRun(store: AuditStore, endpoint: string): Promise<string> {
@@ -97,30 +96,15 @@ describe('auditCommand', () => {
 });
 
 describe('auditCommand on an S3-protocol server', () => {
-  let server: S3rver;
+  let s3: LocalS3;
   let client: S3Client;
 
   beforeAll(async () => {
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory: join(await tempDir(), 's3'),
-      configureBuckets: [{ name: 'audit-bucket', configs: [] }],
-    });
-    (server as unknown as EventEmitter).setMaxListeners(20);
-    const { port } = await server.run();
-    client = new S3Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = await startLocalS3(['audit-bucket']);
+    client = s3.client;
   });
   afterAll(async () => {
-    await server.close();
+    await s3.close();
   });
 
   it('computes exit 0 for a chain written through S3 and read back by s3:// URI', async () => {

@@ -16,6 +16,24 @@ async function tmp(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'driftwatch-cli-'));
 }
 
+/** Writes a monitor configuration of one endpoint, `marketplace`, with `settings` added to it; returns its path. */
+async function writeMarketplaceConfig(settings: Record<string, unknown>): Promise<string> {
+  const config = {
+    version: 1,
+    endpoints: [
+      {
+        name: 'marketplace',
+        capture: { s3Uri: 's3://bucket/capture' },
+        baseline: { s3Uri: 's3://bucket/baseline/' },
+        ...settings,
+      },
+    ],
+  };
+  const configPath = join(await tmp(), 'driftwatch.config.json');
+  await writeFile(configPath, JSON.stringify(config));
+  return configPath;
+}
+
 /** Writes CSV rows as SageMaker capture records (text/csv), `perFile` records per file. */
 async function writeCaptures(dir: string, rows: string[], perFile: number): Promise<void> {
   await mkdir(dir, { recursive: true });
@@ -283,24 +301,14 @@ describe('driftwatch drift --config', () => {
     // Given
     const baselineDir = await tmp();
     await baselineCommand({ input: `${MARKETPLACE}/baseline.csv`, out: baselineDir, target: 'target' });
-    const config = {
-      version: 1,
-      endpoints: [
-        {
-          name: 'marketplace',
-          capture: { s3Uri: 's3://bucket/capture' },
-          baseline: { s3Uri: 's3://bucket/baseline/' },
-          drift: { method: 'psi', threshold: 0.5 },
-          dataQuality: { datatypeCheckThreshold: 0.9, completenessTolerance: 0.05 },
-          features: [
-            { name: 'gender', drift: { method: 'linf', threshold: 0.9 } },
-            { name: 'zip_feature_0', enabled: false },
-          ],
-        },
+    const configPath = await writeMarketplaceConfig({
+      drift: { method: 'psi', threshold: 0.5 },
+      dataQuality: { datatypeCheckThreshold: 0.9, completenessTolerance: 0.05 },
+      features: [
+        { name: 'gender', drift: { method: 'linf', threshold: 0.9 } },
+        { name: 'zip_feature_0', enabled: false },
       ],
-    };
-    const configPath = join(await tmp(), 'driftwatch.config.json');
-    await writeFile(configPath, JSON.stringify(config));
+    });
     const settings = await loadCliSettings(configPath, undefined);
     // When
     const { report } = await driftCommand(
@@ -324,19 +332,9 @@ describe('driftwatch drift --config', () => {
 
   it('profiles and compares the features the configuration declares categorical as categorical', async () => {
     // Given a configuration declaring age_range (integer codes) categorical
-    const config = {
-      version: 1,
-      endpoints: [
-        {
-          name: 'marketplace',
-          capture: { s3Uri: 's3://bucket/capture' },
-          baseline: { s3Uri: 's3://bucket/baseline/' },
-          features: [{ name: 'age_range', type: 'categorical' }],
-        },
-      ],
-    };
-    const configPath = join(await tmp(), 'driftwatch.config.json');
-    await writeFile(configPath, JSON.stringify(config));
+    const configPath = await writeMarketplaceConfig({
+      features: [{ name: 'age_range', type: 'categorical' }],
+    });
     const baselineDir = await tmp();
     // When the binary builds the baseline with --config and the drift check runs with the same configuration
     await run('node', [
@@ -368,21 +366,10 @@ describe('driftwatch drift --config', () => {
     // Given a baseline built without configuration (age_range numeric) and a configuration declaring it categorical
     const baselineDir = await tmp();
     await baselineCommand({ input: `${MARKETPLACE}/baseline.csv`, out: baselineDir, target: 'target' });
-    const configPath = join(await tmp(), 'driftwatch.config.json');
-    await writeFile(
-      configPath,
-      JSON.stringify({
-        version: 1,
-        endpoints: [
-          {
-            name: 'marketplace',
-            capture: { s3Uri: 's3://bucket/capture' },
-            baseline: { s3Uri: 's3://bucket/baseline/' },
-            features: [{ name: 'age_range', type: 'categorical' }],
-          },
-        ],
-      }),
-    );
+    const configPath = await writeMarketplaceConfig({
+      features: [{ name: 'age_range', type: 'categorical' }],
+    });
+
     // When the drift check runs with it
     const settings = await loadCliSettings(configPath, undefined);
     const failure = driftCommand(

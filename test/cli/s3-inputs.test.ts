@@ -7,13 +7,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { baselineCommand, driftCommand, profileCommand } from '../../functions/cli/commands.js';
 import { useObjectStore } from '../../functions/cli/input-files.js';
 import { InputError } from '../../functions/errors.js';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
 
 const CHURN_CAPTURE =
   'test/fixtures/model-monitor-outputs/churn-model-quality/captured-records-with-inferenceId.jsonl';
@@ -22,29 +22,14 @@ const MARKETPLACE = 'test/fixtures/drift-datasets/marketplace-data-quality';
 const BUCKET = 'ci-bucket';
 
 describe('driftwatch CLI with s3:// URIs (s3rver)', () => {
-  let server: S3rver;
+  let s3: LocalS3;
   let work: string;
   const lines: string[] = [];
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'driftwatch-cli-s3-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory: join(work, 's3'),
-      configureBuckets: [{ name: BUCKET, configs: [] }],
-    });
-    const { port } = await server.run();
-    // s3rver stores aws-chunked framing of streamed uploads unless checksums are only sent when required.
-    const client = new S3Client({
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = await startLocalS3([BUCKET]);
+    const client = s3.client;
     const put = (key: string, body: string | Uint8Array) =>
       client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
     // The real churn capture file split in two hourly objects, the second gzip-compressed; a stray file beside them.
@@ -66,7 +51,7 @@ describe('driftwatch CLI with s3:// URIs (s3rver)', () => {
 
   afterAll(async () => {
     useObjectStore(undefined);
-    await server?.close();
+    await s3?.close();
   });
 
   it('computes the same baseline from a CSV object as from the file', async () => {
