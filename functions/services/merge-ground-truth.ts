@@ -511,6 +511,13 @@ async function estimateWindow(
     key: joinKey(endpoint.baseline.key, CBPE_CALIBRATION_FILE),
   };
   const uri = `s3://${location.bucket}/${location.key}`;
+  // Listed first: the function may list the baseline prefix, so a missing file is told apart from a denied read
+  // (S3 answers GetObject of a missing key with AccessDenied to a caller that cannot list).
+  let listed = false;
+  for await (const object of ctx.store.list(location.bucket, location.key)) {
+    if (object.key === location.key) listed = true;
+  }
+  if (!listed) return null;
   let calibration: CbpeCalibration;
   try {
     const opened = await ctx.store.getStream(location);

@@ -1,6 +1,6 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -14,6 +14,7 @@ import { BackfillWorkflow } from './backfill-workflow.js';
 import { CaptureIngestion } from './capture-ingestion.js';
 import { CaptureSource } from './capture-source.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
+import { GroundTruthMerge } from './ground-truth-merge.js';
 import {
   type AlarmOptions,
   type AlarmSeverity,
@@ -49,6 +50,16 @@ export interface EndpointMonitorProps {
   readonly topic: sns.ITopic;
   /** Key of the dead-letter queue. */
   readonly encryptionKey: kms.IKey;
+  /**
+   * The bucket of `groundTruth.s3Uri` (shared with other endpoints that use it).
+   * @default - imported by name, when the endpoint has `groundTruth` and `modelQuality`
+   */
+  readonly groundTruthBucket?: s3.IBucket;
+  /**
+   * Key of the ground-truth objects.
+   * @default - SSE-S3 objects
+   */
+  readonly groundTruthKey?: kms.IKey;
 }
 
 /**
@@ -65,6 +76,8 @@ export class EndpointMonitor extends Construct {
   readonly evaluation: WindowEvaluation;
   /** The backfill state machine. */
   readonly backfill: BackfillWorkflow;
+  /** Model quality from ground truth, when the endpoint has `groundTruth` and `modelQuality`. */
+  readonly quality?: GroundTruthMerge;
   /** The endpoint's metric factory. */
   readonly metrics: DriftwatchMetrics;
   /** The endpoint's alarms (and the composite retrain alarm). */
@@ -101,6 +114,28 @@ export class EndpointMonitor extends Construct {
         TimeZone.of(endpoint.schedule.timezone),
       ),
     });
+    if (endpoint.groundTruth !== undefined && endpoint.modelQuality !== undefined) {
+      const groundTruth = parseS3Uri(endpoint.groundTruth.s3Uri);
+      this.quality = new GroundTruthMerge(this, 'Quality', {
+        endpointName: endpoint.name,
+        groundTruth: {
+          bucket:
+            props.groundTruthBucket ??
+            s3.Bucket.fromBucketName(this, 'GroundTruthBucket', groundTruth.bucket),
+          prefix: groundTruth.key,
+          encryptionKey: props.groundTruthKey,
+        },
+        captureSource: this.captureSource,
+        baseline: props.baseline,
+        reports: props.reports,
+        configFile: props.configFile,
+        deadLetterQueue,
+        schedule: scheduler.ScheduleExpression.expression(
+          endpoint.groundTruth.mergeExpression,
+          TimeZone.of(endpoint.schedule.timezone),
+        ),
+      });
+    }
     this.backfill = new BackfillWorkflow(this, 'Backfill', {
       endpointName: endpoint.name,
       captureSource: this.captureSource,

@@ -85,6 +85,10 @@ export class MonitoringStack extends Stack {
           prefix: location.key,
         });
       }
+      const groundTruth =
+        endpoint.groundTruth === undefined
+          ? undefined
+          : this.knownBucket(parseS3Uri(endpoint.groundTruth.s3Uri).bucket);
       const monitor = new EndpointMonitor(this, endpoint.name, {
         endpoint,
         configFile: props.configFile,
@@ -94,6 +98,8 @@ export class MonitoringStack extends Stack {
         reports,
         topic: this.topic,
         encryptionKey: this.encryptionKey,
+        groundTruthBucket: groundTruth?.bucket,
+        groundTruthKey: groundTruth?.key,
       });
       endpoints.set(endpoint.name, monitor);
       const outputId = endpoint.name.replace(/[^A-Za-z0-9]/g, '');

@@ -134,6 +134,30 @@ describe('npm run synth (bundled, validated, nag)', () => {
     });
   });
 
+  it('computes a merge-ground-truth bundle that loads its configuration and skips a foreign object', () => {
+    // Given the merge-ground-truth bundle (the example endpoint has groundTruth and modelQuality)
+    const merge = bundleOf('churnendpointQualityMergeFunction');
+    expect(readFileSync(join(merge.dir, BUNDLED_CONFIG_FILE), 'utf8')).toBe(
+      readFileSync(EXAMPLE_CONFIG_FILE, 'utf8'),
+    );
+    // When it is invoked with an object outside the ground-truth prefix (no S3 call is needed to skip it)
+    const outcome = invokeBundle(
+      merge.dir,
+      { bucket: 'example-ml-data', key: 'datacapture/churn-endpoint/x.jsonl' },
+      env(merge.resource),
+    );
+    // Then the configuration's groundTruth.s3Uri decided, and nothing was evaluated
+    expect(outcome).toEqual({
+      kind: 'RESULT',
+      value: {
+        windows: [],
+        skipped: [
+          expect.objectContaining({ reason: 'not-ground-truth', key: 'datacapture/churn-endpoint/x.jsonl' }),
+        ],
+      },
+    });
+  });
+
   it('throws when the event has no accepted shape, with the error class name kept through minification', () => {
     // Given the evaluate bundle
     const evaluate = bundleOf('churnendpointEvaluationEvaluateFunction');

@@ -49,10 +49,12 @@ describe('MonitoringStack', () => {
       'AWS::KMS::Key': 1,
       'AWS::SNS::Topic': 1,
       'AWS::SQS::Queue': 1,
-      // ingest, evaluate and CDK's bucket-notifications handler
-      'AWS::Lambda::Function': 3,
-      'AWS::Events::Rule': 1,
-      'AWS::Scheduler::Schedule': 1,
+      // ingest, evaluate, merge-ground-truth and CDK's bucket-notifications handler
+      'AWS::Lambda::Function': 4,
+      // capture objects -> ingest, ground-truth objects -> merge-ground-truth
+      'AWS::Events::Rule': 2,
+      // window evaluation, model-quality evaluation
+      'AWS::Scheduler::Schedule': 2,
       'AWS::StepFunctions::StateMachine': 1,
       'AWS::CloudWatch::CompositeAlarm': 1,
       'AWS::CloudWatch::Dashboard': 1,
