@@ -30,6 +30,9 @@ export class ConfigurationError extends DriftwatchError {}
 /** Thrown by an ObjectStore when the object (or its bucket) does not exist. */
 export class ObjectNotFoundError extends DriftwatchError {}
 
+/** Thrown by an ObjectStore when a create-only write (`ifNoneMatch`) finds the object already there. */
+export class ObjectExistsError extends DriftwatchError {}
+
 /**
  * Thrown by an ObjectStore when storage fails after the SDK's own retries (5xx, throttling, network, access
  * denied); the invocation fails so that Lambda, or a Step Functions Retry on this name, tries again.

@@ -6,7 +6,7 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { InputError, ObjectNotFoundError, StorageError } from '../errors.js';
+import { InputError, ObjectExistsError, ObjectNotFoundError, StorageError } from '../errors.js';
 import type {
   ObjectBody,
   ObjectInfo,
@@ -38,6 +38,18 @@ function isNotFound(err: unknown): boolean {
     e?.name === 'NotFound' ||
     e?.name === 'NoSuchBucket' ||
     e?.$metadata?.httpStatusCode === 404
+  );
+}
+
+/** A conditional create lost: the object exists (412) or a concurrent conditional write is in flight (409). */
+function lostConditionalCreate(err: unknown): boolean {
+  const e = err as SdkError;
+  const status = e?.$metadata?.httpStatusCode;
+  return (
+    e?.name === 'PreconditionFailed' ||
+    e?.name === 'ConditionalRequestConflict' ||
+    status === 412 ||
+    status === 409
   );
 }
 
@@ -118,9 +130,14 @@ export class S3ObjectStore implements ObjectStore {
           Key: location.key,
           Body: `${JSON.stringify(value, null, indent > 0 ? indent : undefined)}\n`,
           ContentType: 'application/json',
+          ...(options.metadata ? { Metadata: { ...options.metadata } } : {}),
+          ...(options.ifNoneMatch ? { IfNoneMatch: '*' } : {}),
         }),
       );
     } catch (err) {
+      if (options.ifNoneMatch && lostConditionalCreate(err)) {
+        throw new ObjectExistsError(`${s3Uri(location)}: already exists (If-None-Match)`, { cause: err });
+      }
       throw storageFailure('PutObject', s3Uri(location), err);
     }
   }
@@ -148,6 +165,7 @@ export class S3ObjectStore implements ObjectStore {
         key: location.key,
         size: response.ContentLength ?? 0,
         etag: bareEtag(response.ETag) ?? '',
+        ...(response.Metadata ? { metadata: response.Metadata } : {}),
       };
     } catch (err) {
       if (isNotFound(err)) return undefined;

@@ -11,6 +11,8 @@ export interface ObjectInfo {
   size: number;
   /** The entity tag without its surrounding quotes; it changes whenever the object's content does. */
   etag: string;
+  /** User metadata (`x-amz-meta-*`, names lower case), when the store reported it (HEAD does; listings do not). */
+  metadata?: Record<string, string>;
 }
 
 /** An object's content as a byte stream. */
@@ -29,6 +31,13 @@ export interface ObjectBody {
 export interface PutJsonOptions {
   /** Indentation of the written JSON; 0 writes one line. @default 0 */
   indent?: number;
+  /** User metadata stored with the object (S3 `x-amz-meta-*`; US-ASCII names and values). @default - none */
+  metadata?: Readonly<Record<string, string>>;
+  /**
+   * Create only: fail with ObjectExistsError when an object already exists at the key (S3 `If-None-Match: *`),
+   * so that of two concurrent writers exactly one succeeds. @default false - replace any object
+   */
+  ifNoneMatch?: boolean;
 }
 
 /** The object storage the functions need (S3 in Lambda). Every method throws StorageError when storage fails. */
@@ -43,7 +52,10 @@ export interface ObjectStore {
    * @throws ObjectNotFoundError when the object does not exist; InputError when it is not JSON
    */
   getJson(location: ObjectLocation): Promise<unknown>;
-  /** Writes `value` as JSON followed by a newline, replacing any object at that key. */
+  /**
+   * Writes `value` as JSON followed by a newline, replacing any object at that key (unless `ifNoneMatch`).
+   * @throws ObjectExistsError when `ifNoneMatch` is set and the object exists (or a concurrent create won)
+   */
   putJson(location: ObjectLocation, value: unknown, options?: PutJsonOptions): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order, fetching further pages as iteration proceeds. */
   list(bucket: string, prefix: string): AsyncIterable<ObjectInfo>;

@@ -60,6 +60,10 @@ describe('ingest-capture handler', () => {
   beforeEach(() => {
     s3.reset();
     s3.on(PutObjectCommand).resolves({});
+    // No profile written yet: the idempotency check finds nothing.
+    s3.on(HeadObjectCommand, { Bucket: 'reports' }).rejects(
+      new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } }),
+    );
   });
 
   it('computes the profile of a notified capture object, writes it to the derived key and publishes its metrics', async () => {
@@ -247,11 +251,11 @@ describe('ingest-capture handler', () => {
     });
   });
 
-  it('throws when a .gz object is not gzip (InputError naming the object)', async () => {
-    // Given
+  it('throws when an object starting like gzip is not readable gzip (InputError naming the object)', async () => {
+    // Given: the gzip magic bytes followed by garbage
     await serveBaseline(s3);
     s3.on(GetObjectCommand, { Bucket: 'capture', Key: `${KEY}.gz` }).callsFake(() => ({
-      Body: s3Body('plain text'),
+      Body: sdkStreamMixin(Readable.from([Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03])])),
     }));
     const { deps } = unitDeps(oneEndpointConfig(), NOW);
     // When

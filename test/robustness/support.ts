@@ -1,0 +1,91 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
+import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
+import type { MonitorConfig } from '../../functions/core/config/schema.js';
+import { createHandler as createEvaluateHandler } from '../../functions/handlers/evaluate-window.js';
+import { createHandler as createIngestHandler } from '../../functions/handlers/ingest-capture.js';
+import { type FunctionDeps, logSink } from '../../functions/handlers/runtime.js';
+import { BaselineCache } from '../../functions/services/baseline-cache.js';
+import { endpointContext } from '../../functions/services/endpoint-context.js';
+import type { WindowSummary } from '../../functions/services/evaluate-window.js';
+import type { IngestSummary } from '../../functions/services/ingest-object.js';
+import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../../functions/shared/metrics.js';
+import { oneEndpointConfig, steppingClock } from '../handlers/support/deps.js';
+import { smallBaseline } from '../handlers/support/fixtures.js';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
+
+/** The buckets of {@link oneEndpointConfig}: capture in s3://capture/datacapture, baseline in s3://baselines/churn/. */
+export const BUCKETS = ['capture', 'baselines', 'reports'] as const;
+/** The capture prefix of endpoint `churn`, variant `AllTraffic`, hour 2026-11-26 10:00. */
+export const HOUR_PREFIX = 'datacapture/churn/AllTraffic/2026/11/26/10';
+/** Where ingest writes that hour's profiles (reports prefix `dw`). */
+export const PROFILE_PREFIX = 'dw/profiles/churn/AllTraffic/2026/11/26/10/';
+/** Dimensions of the per-object metrics. */
+export const DIMS = { Endpoint: 'churn', Variant: 'AllTraffic' };
+
+/** s3rver with the three buckets and {@link smallBaseline} (features x numeric, c categorical) uploaded. */
+export async function startBaselinedS3(onEvent?: (event: unknown) => void): Promise<LocalS3> {
+  const s3 = await startLocalS3(BUCKETS, onEvent);
+  const { baseline, constraints } = await smallBaseline();
+  for (const [name, value] of [
+    ['baseline.json', baseline],
+    ['constraints.json', constraints],
+  ] as const) {
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: 'baselines', Key: `churn/${name}`, Body: JSON.stringify(value) }),
+    );
+  }
+  return s3;
+}
+
+/** The real ingest and evaluate-window handlers over S3ObjectStore on `s3`, a fixed clock and EMF on stdout. */
+export function realHandlers(s3: LocalS3, now: Date, config: MonitorConfig = oneEndpointConfig()) {
+  const logger = new Logger({ logLevel: 'SILENT' });
+  const endpoint = endpointContext(config, 'churn', { bucket: 'reports', key: 'dw' });
+  const store = new S3ObjectStore(s3.client);
+  const deps: FunctionDeps = {
+    endpoint,
+    store,
+    metrics: createEmfMetricSink({
+      namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE],
+      logger,
+    }),
+    log: logSink(logger),
+    clock: steppingClock(now),
+    baselines: new BaselineCache(store, endpoint.baseline, endpoint.settings),
+  };
+  const ingest = createIngestHandler(deps);
+  const evaluate = createEvaluateHandler(deps);
+  return {
+    deps,
+    ingest: (event: unknown) => ingest(event) as Promise<IngestSummary>,
+    evaluate: (event: unknown) => evaluate(event) as Promise<WindowSummary>,
+  };
+}
+
+/** An S3 notification of one object, as S3 (and s3rver) send it. */
+export function objectCreated(key: string, size: number, bucket = 'capture') {
+  return {
+    Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: bucket }, object: { key, size } } }],
+  };
+}
+
+/** A SageMaker capture record of one CSV row `x,c` with a CSV prediction. */
+export function captureRecord(
+  x: string,
+  c: string,
+  meta: { eventId?: string; inferenceTime?: string } = {},
+): Record<string, unknown> {
+  return {
+    captureData: {
+      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: `${x},${c}`, encoding: 'CSV' },
+      endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: '0.5', encoding: 'CSV' },
+    },
+    eventMetadata: {
+      eventId: meta.eventId ?? `e-${x}-${c}`,
+      inferenceTime: meta.inferenceTime ?? '2026-11-26T10:00:00Z',
+    },
+    eventVersion: '0',
+  };
+}
