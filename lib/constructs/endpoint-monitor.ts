@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import {
   type AlarmSettings,
   type EndpointConfig,
+  type ModelQualityConfig,
   parseS3Uri,
   type ThresholdAlarmSettings,
 } from '../../functions/core/config/index.js';
@@ -191,6 +192,16 @@ export class EndpointMonitor extends Construct {
       ],
       ingestion: this.ingestion,
       evaluateFunction: this.evaluation.function,
+      modelQuality:
+        this.quality === undefined || endpoint.modelQuality === undefined
+          ? undefined
+          : {
+              metricNames: plottedQualityMetrics(endpoint.modelQuality),
+              estimates:
+                endpoint.modelQuality.problemType === 'BinaryClassification' &&
+                endpoint.modelQuality.probabilityAttribute !== undefined,
+              mergeFunction: this.quality.function,
+            },
     });
   }
 }
@@ -209,6 +220,17 @@ export function monitoredInputFeatures(endpoint: EndpointConfig): string[] {
     ...endpoint.features.map((feature) => feature.name),
   ];
   return [...new Set(names)].filter((name) => !outputs.has(name) && !disabled.has(name));
+}
+
+const DEFAULT_PLOTTED_QUALITY: Readonly<Record<ModelQualityConfig['problemType'], readonly string[]>> = {
+  BinaryClassification: ['accuracy', 'auc', 'f1'],
+  MulticlassClassification: ['accuracy', 'weighted_f1'],
+  Regression: ['mae', 'rmse'],
+};
+
+/** The problem type's headline metrics, then every metric with a threshold. */
+function plottedQualityMetrics(quality: ModelQualityConfig): string[] {
+  return [...new Set([...DEFAULT_PLOTTED_QUALITY[quality.problemType], ...Object.keys(quality.thresholds)])];
 }
 
 function bySeverity<S extends AlarmSettings, T>(

@@ -35,6 +35,12 @@ export interface MonitoringDashboardProps {
    */
   readonly evaluateFunction?: lambda.IFunction;
   /**
+   * Model quality from ground truth: the Model Monitor metrics to plot (e.g. `['auc', 'f1']`), whether CBPE
+   * estimates may exist, and the merge function for its errors.
+   * @default - no model-quality widgets
+   */
+  readonly modelQuality?: ModelQualityWidgets;
+  /**
    * Dashboard name.
    * @default `<stack name>-<endpoint name>`
    */
@@ -44,6 +50,22 @@ export interface MonitoringDashboardProps {
    * @default Duration.hours(1)
    */
   readonly period?: Duration;
+}
+
+/** What the dashboard shows of model quality. */
+export interface ModelQualityWidgets {
+  /** Model Monitor metric names plotted from `aws/sagemaker/Endpoints/model-metrics`. */
+  readonly metricNames: readonly string[];
+  /**
+   * Whether to plot the CBPE estimated accuracy next to the measured metrics.
+   * @default false
+   */
+  readonly estimates?: boolean;
+  /**
+   * The merge-ground-truth function, for its errors.
+   * @default - no error series
+   */
+  readonly mergeFunction?: lambda.IFunction;
 }
 
 const WIDTH = 24;
@@ -179,6 +201,43 @@ export class MonitoringDashboard extends Construct {
         height: HEIGHT,
       }),
     );
+    const quality = props.modelQuality;
+    if (quality !== undefined) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Model quality (Model Monitor metrics)',
+          left: [
+            ...quality.metricNames.map((name) =>
+              metrics.modelQuality(name, { period }).with({ label: name }),
+            ),
+            ...(quality.estimates === true
+              ? [
+                  metrics
+                    .estimatedQuality('accuracy', { period })
+                    .with({ label: 'estimated accuracy (CBPE)' }),
+                ]
+              : []),
+          ],
+          width: HALF,
+          height: HEIGHT,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Ground truth: join rate, label latency (h), orphaned labels',
+          left: [metrics.groundTruthJoinRate({ period }).with({ label: 'join rate (min)' })],
+          leftYAxis: { min: 0, max: 1 },
+          right: [
+            metrics.labelLatencyMedianHours({ period }).with({ label: 'median label latency (h)' }),
+            metrics.orphanedLabels({ period }).with({ label: 'orphaned labels' }),
+            metrics.groundTruthRecordsRejected({ period }).with({ label: 'rejected label lines' }),
+            ...(quality.mergeFunction !== undefined
+              ? [quality.mergeFunction.metricErrors({ statistic: 'Sum', label: 'merge errors' })]
+              : []),
+          ],
+          width: HALF,
+          height: HEIGHT,
+        }),
+      );
+    }
     const health: cloudwatch.IWidget[] = [];
     if (props.ingestion !== undefined) {
       health.push(

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   DIMENSIONS,
   DRIFTWATCH_NAMESPACE,
+  ESTIMATE_METRICS,
   METRICS,
   MODEL_MONITOR_DATA_NAMESPACE,
   MODEL_MONITOR_MODEL_NAMESPACE,
@@ -202,6 +203,31 @@ export class DriftwatchMetrics {
       statistic: 'Average',
       period: options?.period ?? this.period,
     });
+  }
+
+  /** Joined captures / captures of a model-quality window, 0..1 (Minimum: the worst window of the period). */
+  groundTruthJoinRate(options?: MetricPeriodOptions): cloudwatch.Metric {
+    return this.own(METRICS.groundTruthJoinRate, 'Minimum', {}, options);
+  }
+
+  /** Median hours from inference to label collection of a window's joined labels (Maximum). */
+  labelLatencyMedianHours(options?: MetricPeriodOptions): cloudwatch.Metric {
+    return this.own(METRICS.labelLatencyMedianHours, 'Maximum', {}, options);
+  }
+
+  /** Labels of a model-quality window whose id no capture of the window carries (Maximum). */
+  orphanedLabels(options?: MetricPeriodOptions): cloudwatch.Metric {
+    return this.own(METRICS.orphanedLabels, 'Maximum', {}, options);
+  }
+
+  /** Ground-truth lines rejected as unreadable (Sum; a window re-evaluated counts its lines again). */
+  groundTruthRecordsRejected(options?: MetricPeriodOptions): cloudwatch.Metric {
+    return this.own(METRICS.groundTruthRecordsRejected, 'Sum', {}, options);
+  }
+
+  /** A label-free CBPE estimate (`accuracy`, `precision`, `recall`, `f1` or `auc`), Average. */
+  estimatedQuality(metric: keyof typeof ESTIMATE_METRICS, options?: MetricPeriodOptions): cloudwatch.Metric {
+    return this.own(ESTIMATE_METRICS[metric], 'Average', {}, options);
   }
 
   /** The endpoint's p99 `ModelLatency` (AWS/SageMaker, microseconds). */

@@ -72,6 +72,32 @@ describe('MonitoringDashboard', () => {
     expect(list.map((widget) => widget.width)).toEqual([24, 12, 12, 12, 12, 12, 12, 12, 12]);
   });
 
+  it('computes model-quality widgets: Model Monitor metrics with the CBPE estimate, and the ground-truth join', () => {
+    // Given model quality with two plotted metrics and estimates
+    // When the dashboard is built
+    const { widgets: list } = widgets({ modelQuality: { metricNames: ['auc', 'f1'], estimates: true } });
+    // Then the measured metrics come from Model Monitor's namespace, the estimate and join from driftwatch's
+    const quality = list.find(
+      (widget) => widget.properties.title === 'Model quality (Model Monitor metrics)',
+    );
+    expect(quality?.properties.metrics?.map((series) => [series[0], series[1]])).toEqual([
+      ['aws/sagemaker/Endpoints/model-metrics', 'auc'],
+      ['aws/sagemaker/Endpoints/model-metrics', 'f1'],
+      ['driftwatch', 'EstimatedAccuracy'],
+    ]);
+    const join = list.find((widget) => widget.properties.title?.startsWith('Ground truth'));
+    expect(join?.properties.metrics?.map((series) => series[1])).toEqual([
+      'GroundTruthJoinRate',
+      'LabelLatencyMedianHours',
+      'OrphanedLabels',
+      'GroundTruthRecordsRejected',
+    ]);
+    // and without model quality there is neither
+    expect(
+      titles(widgets().widgets).filter((title) => title?.includes('quality') || title?.includes('Ground')),
+    ).toEqual([]);
+  });
+
   it('computes an alarm-state widget and Model Monitor drift per configured feature', () => {
     // Given two alarms and two features
     const stack = testStack('Dash');

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DIMENSIONS,
   DRIFTWATCH_NAMESPACE,
+  ESTIMATE_METRICS,
   METRICS,
   MODEL_MONITOR_DATA_NAMESPACE,
   MODEL_MONITOR_MODEL_NAMESPACE,
@@ -70,6 +71,30 @@ describe('DriftwatchMetrics', () => {
       'auc',
       'Average',
     ]);
+  });
+
+  it('computes the ground-truth join and CBPE estimate metrics merge-ground-truth publishes', () => {
+    // Given the factory
+    // When the model-quality metrics of driftwatch's namespace are built
+    const built = [
+      metrics.groundTruthJoinRate(),
+      metrics.labelLatencyMedianHours(),
+      metrics.orphanedLabels(),
+      metrics.groundTruthRecordsRejected(),
+      metrics.estimatedQuality('accuracy'),
+      metrics.estimatedQuality('auc'),
+    ];
+    // Then they carry the shared names, the endpoint dimension only, and the statistic of their widget
+    expect(built.map((m) => [m.namespace, m.metricName, m.statistic, m.dimensions])).toEqual(
+      [
+        [METRICS.groundTruthJoinRate, 'Minimum'],
+        [METRICS.labelLatencyMedianHours, 'Maximum'],
+        [METRICS.orphanedLabels, 'Maximum'],
+        [METRICS.groundTruthRecordsRejected, 'Sum'],
+        [ESTIMATE_METRICS.accuracy, 'Average'],
+        [ESTIMATE_METRICS.auc, 'Average'],
+      ].map(([name, statistic]) => [DRIFTWATCH_NAMESPACE, name, statistic, { Endpoint: 'churn-endpoint' }]),
+    );
   });
 
   it("computes the endpoint's AWS/SageMaker health metrics", () => {
