@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compileJsonPath } from '../capture/json-path.js';
-import { s3UriProblem } from './s3-uri.js';
+import { configuredS3UriProblem } from './s3-uri.js';
 import { scheduleExpressionProblem, timeZoneProblem } from './schedule-expression.js';
 
 // Field builders whose error messages state the expectation in the user's terms ("expected an integer between 1
@@ -85,7 +85,7 @@ export function s3Uri() {
   return z
     .string({ error: 'expected an s3://bucket/key URI' })
     .superRefine((value, ctx) => {
-      const problem = s3UriProblem(value);
+      const problem = configuredS3UriProblem(value);
       if (problem !== undefined) {
         ctx.addIssue({
           code: 'custom',

@@ -82,6 +82,29 @@ export function s3UriProblem(uri: string): string | undefined {
 }
 
 /**
+ * Why `uri` is not usable as a configured location, or `undefined` when it is: {@link s3UriProblem}, plus no `.` or
+ * `..` key segment and no empty segment (`//`, a leading `/`; one trailing `/` is fine). S3 keys are literal, but such
+ * keys read as another place to every tool that normalises paths (and `joinKey` drops empty segments), so the
+ * location would not mean what containment checks and the IAM grants derived from it mean. Inputs named on the
+ * command line only need {@link s3UriProblem}: an existing object may have any key.
+ */
+export function configuredS3UriProblem(uri: string): string | undefined {
+  const problem = s3UriProblem(uri);
+  if (problem !== undefined) {
+    return problem;
+  }
+  const slash = uri.indexOf('/', S3_SCHEME.length);
+  const segments = slash === -1 ? [] : uri.slice(slash + 1).split('/');
+  if (segments.some((segment) => segment === '.' || segment === '..')) {
+    return 'the key must not contain "." or ".." path segments';
+  }
+  if (segments.slice(0, -1).some((segment) => segment === '')) {
+    return 'the key must not contain empty path segments ("//" or a leading "/")';
+  }
+  return undefined;
+}
+
+/**
  * Splits an `s3://bucket/key` URI into bucket and key (the key is everything after the first `/` following the
  * bucket, unchanged; `''` for `s3://bucket` and `s3://bucket/`).
  * @throws S3UriError when the URI is not well formed or the bucket name is invalid.
