@@ -12,6 +12,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
+import { qualityCommand } from '../../functions/cli/quality-commands.js';
 import { createHandler, type MergeResult } from '../../functions/handlers/merge-ground-truth.js';
 import { logSink, readMonitorConfig, withMiddleware } from '../../functions/handlers/runtime.js';
 import { endpointContext } from '../../functions/services/endpoint-context.js';
@@ -215,6 +216,21 @@ describe('merge-ground-truth on s3rver', () => {
         },
       ],
     });
+    // Then the CLI, given the same files and configuration, computes the same statistics.json (one threshold, one
+    // meaning, in CI and in production)
+    const cli = await qualityCommand({
+      inputs: [CHURN_CAPTURE],
+      groundTruth: ['test/fixtures/quality/churn-ground-truth'],
+      config: configPath,
+      endpoint: ENDPOINT,
+      format: 'json',
+      evaluationTime: '2021-02-05T06:00:00.000Z',
+    });
+    expect(stats).toEqual(JSON.parse(JSON.stringify(cli.report.statistics)));
+    expect(cli.report.violations).toEqual(
+      (await getJson<{ violations: unknown[] }>('reports-bucket', `${prefix}constraint_violations.json`))
+        .violations,
+    );
     // Then the EMF metrics: Model Monitor's name and dimensions, and driftwatch's join metrics (latency: 04:xx to 05:00)
     const metrics = emf.metrics();
     expect(one(metrics, MODEL_MONITOR_MODEL_NAMESPACE, 'accuracy', MM_DIMS)).toMatchObject({
