@@ -164,7 +164,7 @@ export interface QualityWindowReport {
   endpoint: string;
   windowStart: string;
   windowEnd: string;
-  /** Ground-truth collection hours read: [labelHours.start, labelHours.end). */
+  /** Ground-truth collection hours of the window: [start, end); hours that had not begun were not listed. */
   labelHours: { start: string; end: string };
   captures: MergeSummary['captures'];
   groundTruth: ReadCounts;
@@ -201,12 +201,16 @@ export async function mergeGroundTruth(request: MergeRequest, ctx: MergeContext)
   const windowStart = new Date(request.windowEnd.getTime() - request.windowHours * HOUR_MS);
   const captureWindow = { start: windowStart.getTime(), end: request.windowEnd.getTime() };
   const labelWindow = labelHoursFor(captureWindow, quality.lookbackHours);
-  // Partitions of hours that have not begun hold nothing yet: listing them would only cost requests.
+  // Partitions of hours that have not begun hold nothing yet: listing them would only cost requests. (The report
+  // names the whole range, so that it does not depend on when the window was evaluated.)
   const currentHourEnd = Math.floor(started / HOUR_MS) * HOUR_MS + HOUR_MS;
-  labelWindow.end = Math.max(labelWindow.start, Math.min(labelWindow.end, currentHourEnd));
+  const listedLabels = {
+    start: labelWindow.start,
+    end: Math.max(labelWindow.start, Math.min(labelWindow.end, currentHourEnd)),
+  };
 
   const captures = await readCaptures(captureWindow, ctx);
-  const truth = await readGroundTruth(labelWindow, ctx);
+  const truth = await readGroundTruth(listedLabels, ctx);
   const summary: MergeSummary = {
     endpoint: endpoint.endpointName,
     windowStart: windowStart.toISOString(),

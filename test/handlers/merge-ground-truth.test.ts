@@ -50,7 +50,7 @@ function config(modelQuality: Record<string, unknown> = {}): MonitorConfig {
   });
 }
 
-function deps(store: MemoryStore, cfg = config()) {
+function deps(store: MemoryStore, cfg = config(), now = NOW) {
   const metrics = recordingMetrics();
   const log = recordingLog();
   const d: MergeGroundTruthDeps = {
@@ -59,7 +59,7 @@ function deps(store: MemoryStore, cfg = config()) {
     store,
     metrics,
     log,
-    clock: steppingClock(NOW),
+    clock: steppingClock(now),
   };
   return { deps: d, metrics, log };
 }
@@ -266,7 +266,7 @@ describe('merge-ground-truth handler', () => {
       expect.stringMatching(/^s3:\/\/labels\/gt\/churn\/2026\/11\/26\/11\/labels\.jsonl:154: malformed JSON/),
       's3://labels/gt/churn/2026/11/26/11/labels.jsonl:155 eventMetadata.eventId: missing; expected a non-empty string',
     ]);
-    expect(report.labelHours).toEqual({ start: '2026-11-26T10:00:00.000Z', end: '2026-11-26T15:00:00.000Z' });
+    expect(report.labelHours).toEqual({ start: '2026-11-26T10:00:00.000Z', end: '2026-11-27T11:00:00.000Z' });
     expect(report.join?.examples.orphanedLabels).toEqual(['o-0', 'o-1', 'o-2']);
     expect(report.join?.examples.unmatchedCaptures).toEqual(['u-0', 'u-1', 'u-2', 'u-3']);
   });
@@ -287,7 +287,7 @@ describe('merge-ground-truth handler', () => {
     for (const m of metrics.flushed) expect(m.timestamp).toEqual(new Date('2026-11-26T14:00:00Z'));
   });
 
-  it('computes the same files and metrics when a window is evaluated twice', async () => {
+  it('computes the same files and metrics when a window is evaluated twice, also a day later', async () => {
     // Given: two objects of one hour delivered in one S3 notification, then the same event again
     const event = {
       Records: [
@@ -302,7 +302,8 @@ describe('merge-ground-truth handler', () => {
       ],
     };
     const first = deps(store);
-    const second = deps(store);
+    // a day later, with the same objects
+    const second = deps(store, config(), new Date(NOW.getTime() + 24 * 3_600_000));
     // When
     const a = await createHandler(first.deps)(event);
     const filesA = new Map([...store.objects].filter(([k]) => k.startsWith('reports/')));
