@@ -13,7 +13,7 @@ import { ConfigurationError, InputError, ObjectExistsError, ObjectNotFoundError 
 import type { Clock } from '../ports/clock.js';
 import type { LogSink } from '../ports/log-sink.js';
 import type { MetricSink } from '../ports/metric-sink.js';
-import type { ObjectLocation, ObjectStore } from '../ports/object-store.js';
+import type { ObjectInfo, ObjectLocation, ObjectStore } from '../ports/object-store.js';
 import { DIMENSIONS, DRIFTWATCH_NAMESPACE, METRICS } from '../shared/metrics.js';
 import { type CaptureKey, parseCaptureKey, profileKey } from '../shared/s3-layout.js';
 import { type ActiveBaseline, activeBaseline, type BaselineCache } from './baseline-cache.js';
@@ -196,7 +196,7 @@ export async function ingestObject(ref: CaptureObjectRef, ctx: IngestContext): P
   }
   const target = { bucket: endpoint.reports.bucket, key: profileKey(endpoint.reports.key, located) };
   const sourceEtag = opened.etag;
-  const existing = await store.head(target);
+  const existing = await existingProfile(store, target);
   const previousSource = existing?.metadata?.[PROFILE_METADATA.sourceEtag];
   const sameSource = sourceEtag !== undefined && sourceEtag !== '' && previousSource === sourceEtag;
   if (sameSource && existing?.metadata?.[PROFILE_METADATA.baseline] === baseline.fingerprint) {
@@ -277,6 +277,18 @@ export async function ingestObject(ref: CaptureObjectRef, ctx: IngestContext): P
     driftedFeatures: comparison.features.filter((f) => f.drift).map((f) => f.name),
   });
   return outcome;
+}
+
+/**
+ * The profile at `target` with its metadata, or undefined. Existence is asked with a listing: the function's
+ * s3:ListBucket grant is limited by s3:prefix, and without an unconditional one S3 answers HeadObject of a
+ * missing key with 403, not 404.
+ */
+async function existingProfile(store: ObjectStore, target: ObjectLocation): Promise<ObjectInfo | undefined> {
+  for await (const object of store.list(target.bucket, target.key)) {
+    if (object.key === target.key) return (await store.head(target)) ?? undefined;
+  }
+  return undefined;
 }
 
 function alreadyProfiled(ref: CaptureObjectRef, target: ObjectLocation, log: LogSink): IngestOutcome {

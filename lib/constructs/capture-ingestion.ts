@@ -123,6 +123,8 @@ export class CaptureIngestion extends Construct {
     props.captureSource.grantReadCapture(fn.role, props.endpointName);
     grantBaselineRead(fn.role, props.baseline, props.endpointName);
     props.reports.grantProfileWrite(fn.role, props.endpointName);
+    // Idempotency: a delivery first looks for the object's profile (listing, then its metadata).
+    props.reports.grantProfileRead(fn.role, props.endpointName);
 
     this.rule = new events.Rule(this, 'ObjectCreated', {
       description: `driftwatch: capture objects of endpoint ${props.endpointName} -> ingest function`,

@@ -6,7 +6,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
-  NotFound,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -192,9 +192,7 @@ describe('idempotent ingest: the conditional create (aws-sdk-client-mock)', () =
       Body: s3Body(text),
       ETag: '"source-1"',
     }));
-    s3.on(HeadObjectCommand, { Bucket: 'reports', Key: PROFILE }).rejects(
-      new NotFound({ message: 'NotFound', $metadata: { httpStatusCode: 404 } }),
-    );
+    s3.on(ListObjectsV2Command, { Bucket: 'reports', Prefix: PROFILE }).resolves({ Contents: [] });
     const precondition = Object.assign(
       new Error('At least one of the pre-conditions you specified did not hold'),
       {
@@ -230,6 +228,9 @@ describe('idempotent ingest: the conditional create (aws-sdk-client-mock)', () =
     }));
     const { deps, metrics } = unitDeps(oneEndpointConfig(), NOW);
     const baseline = await deps.baselines.get();
+    s3.on(ListObjectsV2Command, { Bucket: 'reports', Prefix: PROFILE }).resolves({
+      Contents: [{ Key: PROFILE, ETag: '"p"', Size: 10 }],
+    });
     s3.on(HeadObjectCommand, { Bucket: 'reports', Key: PROFILE }).resolves({
       ETag: '"p"',
       ContentLength: 10,

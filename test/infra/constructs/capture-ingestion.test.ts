@@ -77,7 +77,7 @@ describe('CaptureIngestion', () => {
     });
   });
 
-  it('computes a role without managed policies that reads capture and baseline and writes profiles only', () => {
+  it('computes a role without managed policies that reads capture and baseline and reads and writes profiles only', () => {
     // Given an ingestion
     const { stack, ingestion, template } = setup();
     // When its role is inspected
@@ -111,6 +111,8 @@ describe('CaptureIngestion', () => {
         Resource: [
           s3Arn('example-ml-data/baselines/churn-endpoint/*'),
           s3Arn('example-ml-data/datacapture/churn-endpoint/*'),
+          // Its own profiles: a delivery looks for the object's profile first (idempotency).
+          s3Arn('example-ml-data/driftwatch/profiles/churn-endpoint/*'),
         ],
       },
       {
@@ -125,6 +127,16 @@ describe('CaptureIngestion', () => {
         Action: 's3:PutObject',
         Effect: 'Allow',
         Resource: s3Arn('example-ml-data/driftwatch/profiles/churn-endpoint/*'),
+      },
+      {
+        Action: 's3:ListBucket',
+        Effect: 'Allow',
+        Resource: s3Arn('example-ml-data'),
+        Condition: {
+          StringLike: {
+            's3:prefix': ['driftwatch/profiles/churn-endpoint', 'driftwatch/profiles/churn-endpoint/*'],
+          },
+        },
       },
     ]);
   });
