@@ -137,9 +137,14 @@ export async function profileCommand(
   await mkdir(dirname(o.out), { recursive: true });
   await writeFile(o.out, `${JSON.stringify(result.profile)}\n`);
   const r = result.profile.records;
+  // The same rejection lines as `driftwatch drift` prints, so a bad line is findable from either command.
+  const rejected = result.rejections.map(
+    (x) => `  ${x.file}:${x.line}${x.field ? ` ${x.field}` : ''}: ${x.reason}\n`,
+  );
+  const more = result.rejectionsTruncated > 0 ? [`  ... and ${result.rejectionsTruncated} more\n`] : [];
   return {
     exitCode: EXIT.ok,
-    stdout: `profiled ${result.files.length} file(s): ${r.accepted} accepted, ${r.rejected} rejected, ${result.profile.rows} rows -> ${o.out}\n`,
+    stdout: `profiled ${result.files.length} file(s): ${r.accepted} accepted, ${r.rejected} rejected, ${result.profile.rows} rows -> ${o.out}\n${rejected.length > 0 ? `rejected records:\n${rejected.join('')}` : ''}${more.join('')}`,
   };
 }
 

@@ -236,7 +236,7 @@ describe('bad-input corpus through the CLI', () => {
       out: join(work, `${file}.profile.json`),
     });
     const drift = await driftCommand({ inputs: [input], baseline, format: 'text' });
-    // Then: profile prints the counts, drift lists every rejection as file:line field: reason
+    // Then: both print the counts and list every rejection as file:line field: reason
     const accepted = expected.lines - expected.rejections.length;
     expect(profiled.stdout).toContain(`${accepted} accepted, ${expected.rejections.length} rejected`);
     expect(drift.report.records).toEqual({
@@ -248,12 +248,15 @@ describe('bad-input corpus through the CLI', () => {
       expected.rejections.map(([line, field]) => [line, field]),
     );
     for (const [line, field, reason] of expected.rejections) {
-      const printed = drift.stdout
-        .split('\n')
-        .find((l) => l.trim().startsWith(`${input}:${line}${field ? ` ${field}` : ''}:`));
-      expect(printed, `line ${line} of ${file} in the output`).toBeDefined();
-      expect(printed?.split(': ').slice(1).join(': ')).toMatch(reason);
+      for (const stdout of [drift.stdout, profiled.stdout]) {
+        const printed = stdout
+          .split('\n')
+          .find((l) => l.trim().startsWith(`${input}:${line}${field ? ` ${field}` : ''}:`));
+        expect(printed, `line ${line} of ${file} in the output`).toBeDefined();
+        expect(printed?.split(': ').slice(1).join(': ')).toMatch(reason);
+      }
     }
+    if (expected.rejections.length === 0) expect(profiled.stdout).not.toContain('rejected records:');
   });
 
   it('computes non-numeric, NaN and Infinity values of a numeric feature as data_type_check input', async () => {

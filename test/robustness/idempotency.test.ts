@@ -218,7 +218,7 @@ describe('idempotent ingest: the conditional create (aws-sdk-client-mock)', () =
     expect(valuesOf(metrics.flushed, 'RecordsAccepted', DIMS)).toEqual([]);
   });
 
-  it('computes a skip before reading the object when HEAD finds its profile with the same ETag and baseline', async () => {
+  it('computes a skip before reading the object when its profile already names the same ETag and baseline', async () => {
     // Given: the profile's metadata names this content and the current baseline
     s3.reset();
     await serveBaseline(s3);
