@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AslDefinition } from '../support/asl.js';
+import type { AslDefinition } from '../../scripts/local/asl.js';
 import { aslOf, firstCall, lifecycleApp, type TaskHandler, taskError } from './support.js';
 import { ENDPOINT, World } from './world.js';
 

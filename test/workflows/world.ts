@@ -12,9 +12,14 @@ import type {
   ModelDescription,
   ModelPackageDescription,
 } from '../../functions/ports/model-catalog.js';
+import { type AslDefinition, FAKE_ENV } from '../../scripts/local/asl.js';
+import {
+  type LocalRun,
+  MemoryObjectStore,
+  runLocally,
+  type TaskHandler,
+} from '../../scripts/local/state-machine.js';
 import { fixedClock, MemoryAuditStore } from '../handlers/audit-support.js';
-import { type AslDefinition, FAKE_ENV } from '../support/asl.js';
-import { type LocalRun, MemoryObjectStore, runLocally, type TaskHandler } from './support.js';
 
 // One simulated account for the workflow tests: the real driftwatch handlers (guard, audit, plan, rotate, champion)
 // over in-memory ports, and SageMaker/SNS tasks answered by the tests.
