@@ -25,7 +25,7 @@ const result = await runDemo({ fast: args.includes('--fast'), print: say, ...(ou
 say('');
 say(`HTML drift report: ${result.reportHtml || '(no drifted window)'}`);
 say(
-  `Audit log: ${result.auditLog} (${result.auditRecords} records, chain ${result.auditVerified ? 'verified' : 'BROKEN'})`,
+  `Audit log: ${result.auditLog} (${result.auditRecords} records, chain ${result.auditVerified ? 'verified' : 'BROKEN'}),\n  copied to ${result.auditCopy} (check it again: npm run driftwatch -- audit ${result.auditCopy})`,
 );
 say(`Finished in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 say(

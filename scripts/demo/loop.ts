@@ -100,6 +100,10 @@ export interface DemoResult {
   auditLog: string;
   auditVerified: boolean;
   auditRecords: number;
+  /** The audit records copied to a local folder. */
+  auditCopy: string;
+  /** Where s3rver kept the buckets (each object a file under `<dir>/<bucket>/<key>`); left for inspection. */
+  s3Directory: string;
   /** Every endpoint an SDK client was configured with. */
   endpoints: string[];
 }
@@ -594,6 +598,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const objects = [];
     for (const name of names) objects.push({ name, value: await auditStore.read(endpointName, name) });
     const chain = verifyChain(endpointName, objects);
+    // A copy as plain files, so `driftwatch audit <dir>` can verify it after the server is gone.
+    const auditCopy = join(out, 'audit', endpointName);
+    await mkdir(auditCopy, { recursive: true });
+    for (const o of objects) await writeFile(join(auditCopy, o.name), `${JSON.stringify(o.value)}\n`);
     const auditLog = `s3://${auditBucket}/audit/${endpointName}/`;
     note(
       hours,
@@ -616,6 +624,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       auditLog,
       auditVerified: chain.intact,
       auditRecords: chain.records.length,
+      auditCopy,
+      s3Directory: s3.directory,
       endpoints,
     };
   } finally {
