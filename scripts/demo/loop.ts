@@ -110,6 +110,8 @@ export interface DemoResult {
 
 interface Row {
   features: number[];
+  /** The features as the dataset writes them (`0.0` stays Fractional, as in the baseline). */
+  csv: string;
   label: number;
 }
 
@@ -117,7 +119,11 @@ async function loadRows(): Promise<{ early: Row[]; late: Row[] }> {
   const lines = (await readFile(DATA, 'utf8')).trim().split('\n').slice(1);
   const rows = lines.map((line) => {
     const values = line.split(',').map(Number);
-    return { features: values.slice(0, 6), label: values[6] as number };
+    return {
+      features: values.slice(0, 6),
+      csv: line.split(',').slice(0, 6).join(','),
+      label: values[6] as number,
+    };
   });
   // Each period's rows in a seeded random order: the baseline and the traffic before the drift are one population
   // (1997), the traffic after it another (1998).
@@ -198,6 +204,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     Resources: { ...monitoringJson.Resources, ...lifecycleJson.Resources },
   });
   const evaluator = new AlarmEvaluator(alarms);
+  const rollbackAlarms = alarms
+    .filter(
+      (a) =>
+        a.kind === 'metric' &&
+        (a.namespace === 'AWS/SageMaker' || a.metricName === 'ObjectDriftedFeatureShare'),
+    )
+    .map((a) => a.name);
   const realWrite = process.stdout.write.bind(process.stdout);
   let pending = '';
   process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
@@ -226,7 +239,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const baselineCsv = join(out, 'training.csv');
     await writeFile(
       baselineCsv,
-      `target,${FEATURES.join(',')}\n${training.map((r) => `${r.label},${r.features.join(',')}`).join('\n')}\n`,
+      `target,${FEATURES.join(',')}\n${training.map((r) => `${r.label},${r.csv}`).join('\n')}\n`,
     );
     const baselineDir = join(out, 'baseline');
     await baselineCommand({ input: baselineCsv, out: baselineDir, target: 'target' });
@@ -418,7 +431,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
               endpointInput: {
                 observedContentType: 'text/csv',
                 mode: 'INPUT',
-                data: row.features.join(','),
+                data: row.csv,
                 encoding: 'CSV',
               },
               endpointOutput: {
@@ -512,7 +525,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       const labelled = served.filter((s) => s.hour <= h - labelDelayHours && s.hour >= driftStart);
       const split = Math.floor(labelled.length * 0.7);
       const csv = (items: typeof labelled) =>
-        `${items.map((s) => `${s.row.label},${s.row.features.join(',')}`).join('\n')}\n`;
+        `${items.map((s) => `${s.row.label},${s.row.csv}`).join('\n')}\n`;
       const channel = parseS3Uri(retraining?.training.channels[0]?.s3Uri ?? '');
       const holdout = parseS3Uri(retraining?.evaluation.holdoutS3Uri ?? '');
       await putText(channel.bucket, joinKey(channel.key, 'train.csv'), csv(labelled.slice(0, split)));
@@ -565,7 +578,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       // "SageMaker Model Package State Change" to Approved starts the deployment state machine.
       const deploy = sagemaker.deploymentTasks({
         percent: 10,
-        healthy: async () => true,
+        // The bake is judged by the rollback alarms the deployment configures (the endpoint's AWS/SageMaker errors
+        // and latency, and the per-object drift alarm), as evaluated on the metrics so far.
+        healthy: async () => {
+          evaluator.evaluate(clock.now().getTime());
+          return rollbackAlarms.every((name) => evaluator.state(name) !== 'ALARM');
+        },
         log: (line) => note(h, 'deployment', line),
       });
       const deployment = await runWorkflow(

@@ -291,7 +291,7 @@ export class SageMakerStandIn {
         this.pendingConfig = undefined;
         const modelName = this.configs.get(this.endpointConfigName)?.productionVariants[0]?.ModelName;
         if (typeof modelName === 'string') this.serving = await this.loadModel(modelName);
-        canary.log('canary: alarms quiet through the bake, all traffic shifted');
+        canary.log('canary: rollback alarms quiet through the bake, all traffic shifted');
         return { EndpointStatus: 'InService', EndpointConfigName: this.endpointConfigName };
       },
     };
