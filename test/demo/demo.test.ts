@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import net from 'node:net';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DemoResult, runDemo } from '../../scripts/demo/loop.js';
 
@@ -39,7 +40,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  if (result?.reportHtml) await rm(result.reportHtml, { force: true });
+  // The demo leaves its files for a person to look at; the test removes them.
+  if (result?.reportHtml) await rm(dirname(result.reportHtml), { recursive: true, force: true });
+  if (result?.s3Directory) await rm(result.s3Directory, { recursive: true, force: true });
 });
 
 const firstHour = (kind: string, pattern: RegExp) =>

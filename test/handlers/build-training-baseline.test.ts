@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, InvalidEventError } from '../../functions/errors.js';
 import { createHandler } from '../../functions/handlers/build-training-baseline.js';
-import { MemoryObjectStore } from '../workflows/support.js';
+import { MemoryObjectStore } from '../../scripts/local/state-machine.js';
 
 // Training CSV as SageMaker's XGBoost reads it: no header, the label first.
 const ROWS = [

@@ -4,7 +4,7 @@ import { hashJson } from '../../functions/core/audit/canonical-json.js';
 import type { GateConfig } from '../../functions/core/config/quality-schema.js';
 import { EvaluationInputError, InvalidEventError } from '../../functions/errors.js';
 import { createHandler } from '../../functions/handlers/evaluate-candidate.js';
-import { MemoryObjectStore } from '../workflows/support.js';
+import { MemoryObjectStore } from '../../scripts/local/state-machine.js';
 import { fixedClock } from './audit-support.js';
 
 // Reference metrics: scripts/reference/evaluate-candidate.py (scipy.stats.mannwhitneyu for AUC, numpy for accuracy

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hashJson } from '../../functions/core/audit/canonical-json.js';
 import { InvalidEventError, ObjectNotFoundError } from '../../functions/errors.js';
 import { createHandler } from '../../functions/handlers/rotate-baseline.js';
-import { MemoryObjectStore } from '../workflows/support.js';
+import { MemoryObjectStore } from '../../scripts/local/state-machine.js';
 
 function setup() {
   const store = new MemoryObjectStore();

@@ -1,7 +1,14 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AslDefinition } from '../../scripts/local/asl.js';
-import { aslOf, firstCall, type LocalRun, lifecycleApp, type TaskHandler, taskError } from './support.js';
+import {
+  aslOf,
+  firstCall,
+  type LocalRun,
+  type TaskHandler,
+  taskError,
+} from '../../scripts/local/state-machine.js';
+import { lifecycleApp } from './support.js';
 import { ENDPOINT, PACKAGE_ARN, World } from './world.js';
 
 // The deployment state machine as synthesized from the example configuration (CANARY 10 %, 600 s bake, 600 s

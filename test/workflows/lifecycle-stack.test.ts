@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { aslOf } from '../../scripts/local/state-machine.js';
 import { EXAMPLE_CONFIG_FILE } from '../infra/support.js';
-import { aslOf, lifecycleApp } from './support.js';
+import { lifecycleApp } from './support.js';
 
 // The lifecycle stack as bin/app.ts builds it from the example configuration: both workflows synthesized, valid
 // ASL, the triggers, the audit bucket, IAM scoped to the endpoint, the model package group and the training role.

@@ -1,7 +1,8 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AslDefinition } from '../../scripts/local/asl.js';
-import { aslOf, firstCall, lifecycleApp, type TaskHandler, taskError } from './support.js';
+import { aslOf, firstCall, type TaskHandler, taskError } from '../../scripts/local/state-machine.js';
+import { lifecycleApp } from './support.js';
 import { ENDPOINT, World } from './world.js';
 
 // The retraining state machine as synthesized from the example configuration, executed locally on every path.

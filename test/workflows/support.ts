@@ -4,18 +4,6 @@ import type { MonitorConfig } from '../../functions/core/config/index.js';
 import { addLifecycleStack, type LifecycleStack } from '../../lib/stacks/lifecycle-stack.js';
 import { EXAMPLE_CONFIG_FILE, exampleApp } from '../infra/support.js';
 
-// The local state-machine runner moved to scripts/local/ (the demo uses it too); the workflow tests import it here.
-export {
-  aslOf,
-  firstCall,
-  type LocalRun,
-  MemoryObjectStore,
-  runLocally,
-  type TaskHandler,
-  taskError,
-  withImportsResolved,
-} from '../../scripts/local/state-machine.js';
-
 /** The example app (monitoring stack as bin/app.ts builds it) with the lifecycle stack wired as bin/app.ts does. */
 export function lifecycleApp(options: { nag?: boolean; configFile?: string; outdir?: string } = {}): {
   app: App;
