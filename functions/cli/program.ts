@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerAuditCommands } from './audit-program.js';
+import { registerDemoCommand } from './demo-program.js';
 import { registerDriftCommands, registerReportCommand } from './drift-program.js';
 import { registerQualityCommands } from './quality-program.js';
 
@@ -18,5 +19,6 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerQualityCommands(program);
   registerAuditCommands(program);
+  registerDemoCommand(program);
   return program;
 }

@@ -3,7 +3,9 @@ import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type DemoResult, runDemo } from '../../scripts/demo/loop.js';
+import { buildProgram } from '../../functions/cli/program.js';
+import type { DemoResult } from '../../scripts/demo/loop.js';
+import { demoMain } from '../../scripts/demo/main.js';
 
 // `npm run demo -- --fast` end to end, in-process: the timeline's key events in order, the audit chain verified,
 // the HTML report written, and no connection beyond 127.0.0.1.
@@ -35,7 +37,9 @@ beforeAll(async () => {
   });
   printed = [];
   // When the fast demo runs
-  result = await runDemo({ fast: true, print: (line) => printed.push(line) });
+  let exitCode: number;
+  ({ result, exitCode } = await demoMain({ fast: true, say: (line) => printed.push(line) }));
+  expect(exitCode).toBe(0);
 }, 120_000);
 
 afterAll(async () => {
@@ -82,6 +86,14 @@ describe('npm run demo -- --fast', () => {
     expect(readFileSync(result.reportHtml, 'utf8')).toContain('<html');
     expect(printed.some((line) => /^ {2}h\d\d \d\d:00Z \d+ records/.test(line))).toBe(true);
     expect(printed.join('\n')).toContain('LOCAL STAND-IN');
+    expect(printed).toContain(`HTML drift report: ${result.reportHtml}`);
+    expect(printed.join('\n')).toContain('chain verified),');
+    expect(printed.join('\n')).toContain('npx cdk deploy --all -c config=examples/demo.config.json');
+  });
+
+  it('is also `driftwatch demo`, with --fast and --out', () => {
+    const demo = buildProgram().commands.find((c) => c.name() === 'demo');
+    expect(demo?.options.map((o) => o.long)).toEqual(['--fast', '--out']);
   });
 
   it('connects to nothing beyond 127.0.0.1', () => {
