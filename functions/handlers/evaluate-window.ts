@@ -11,10 +11,9 @@
  * Errors: InvalidEventError (bad event, or an endpoint this function does not serve), BaselineError,
  * StorageError, ConfigurationError; see ingest-capture.ts.
  */
-import { InvalidEventError } from '../errors.js';
-import { defaultWindowEnd, evaluateWindow, type WindowSummary } from '../services/evaluate-window.js';
+import { evaluateWindow, type WindowSummary } from '../services/evaluate-window.js';
 import { BUNDLED_CONFIG_FILE } from '../shared/env.js';
-import { parseEvaluateWindowEvent } from './events.js';
+import { requestedWindow } from './events.js';
 import { createLogger, type FunctionDeps, functionDeps, once, withMiddleware } from './runtime.js';
 
 /** What the evaluate-window handler needs. */
@@ -24,20 +23,7 @@ export type EvaluateWindowDeps = FunctionDeps;
 export function createHandler(deps: EvaluateWindowDeps): (event: unknown) => Promise<WindowSummary> {
   return async (event) => {
     try {
-      const request = parseEvaluateWindowEvent(event);
-      const { endpoint } = deps;
-      if (request.endpoint !== endpoint.endpointName) {
-        throw new InvalidEventError(
-          `endpoint: expected "${endpoint.endpointName}" (this function serves one endpoint), received "${request.endpoint}"`,
-        );
-      }
-      return await evaluateWindow(
-        {
-          windowEnd: request.windowEnd ?? defaultWindowEnd(deps.clock.now(), endpoint.delayMinutes),
-          windowHours: request.windowHours ?? endpoint.windowHours,
-        },
-        deps,
-      );
+      return await evaluateWindow(requestedWindow(event, deps, deps.endpoint.windowHours), deps);
     } finally {
       deps.metrics.flush();
     }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { parseIsoInstant } from '../core/capture/parse-capture.js';
 import { InvalidEventError } from '../errors.js';
+import type { ServiceContext, WindowRequest } from '../services/context.js';
+import { defaultWindowEnd } from '../services/evaluate-window.js';
 import type { CaptureObjectRef, IngestOutcome } from '../services/ingest-object.js';
 
 // Events are validated at the edge. Unknown fields are ignored (AWS adds fields over time); the fields read
@@ -70,7 +72,8 @@ export function decodeS3EventKey(key: string): string {
   }
 }
 
-function isRecord(event: unknown): event is Record<string, unknown> {
+/** Whether an event is a JSON object (not null, not an array). */
+export function isRecord(event: unknown): event is Record<string, unknown> {
   return typeof event === 'object' && event !== null && !Array.isArray(event);
 }
 
@@ -183,5 +186,28 @@ export function parseEvaluateWindowEvent(event: unknown): EvaluateWindowEvent {
     endpoint,
     ...(windowEnd !== undefined ? { windowEnd: new Date(parseIsoInstant(windowEnd)) } : {}),
     ...(windowHours !== undefined ? { windowHours } : {}),
+  };
+}
+
+/**
+ * The window an evaluate-window event asks of the function serving `ctx.endpoint`: `windowEnd` defaults to the
+ * start of the hour that contains (now - schedule.delayMinutes), `windowHours` to `defaultHours`.
+ * @throws InvalidEventError when the event is invalid or names an endpoint this function does not serve
+ */
+export function requestedWindow(
+  event: unknown,
+  ctx: Pick<ServiceContext, 'endpoint' | 'clock'>,
+  defaultHours: number,
+): WindowRequest {
+  const request = parseEvaluateWindowEvent(event);
+  const { endpoint } = ctx;
+  if (request.endpoint !== endpoint.endpointName) {
+    throw new InvalidEventError(
+      `endpoint: expected "${endpoint.endpointName}" (this function serves one endpoint), received "${request.endpoint}"`,
+    );
+  }
+  return {
+    windowEnd: request.windowEnd ?? defaultWindowEnd(ctx.clock.now(), endpoint.delayMinutes),
+    windowHours: request.windowHours ?? defaultHours,
   };
 }

@@ -5,7 +5,7 @@ import type { EndpointConfig, MonitorConfig } from '../core/config/schema.js';
 import { ConfigurationError } from '../errors.js';
 import { ENV } from '../shared/env.js';
 import { AuditTrail } from './audit-trail.js';
-import { readMonitorConfig, systemClock } from './runtime.js';
+import { readMonitorConfig, requiredEnv, systemClock } from './runtime.js';
 
 // Shared by the retraining and deployment functions: which endpoint they serve and where the audit trail is.
 
@@ -15,14 +15,8 @@ export interface LifecycleEndpoint {
   endpoint: EndpointConfig;
 }
 
-/** A variable the stack sets; a clear error when it is missing. */
-export function requiredEnv(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') {
-    throw new ConfigurationError(`environment variable ${name} is not set; the lifecycle stack sets it`);
-  }
-  return value;
-}
+/** Who sets the lifecycle functions' variables, for the message when one is missing. */
+const SET_BY = 'the lifecycle stack';
 
 /**
  * The endpoint's configuration: the file at `DRIFTWATCH_CONFIG_PATH` (else the bundled one), the endpoint named by
@@ -32,7 +26,7 @@ export function requiredEnv(env: NodeJS.ProcessEnv, name: string): string {
 export function lifecycleEndpoint(env: NodeJS.ProcessEnv, bundledConfig: URL): LifecycleEndpoint {
   const config = readMonitorConfig(env[ENV.monitorConfigPath] ?? bundledConfig);
   try {
-    return { config, endpoint: findEndpoint(config, requiredEnv(env, ENV.endpointName)) };
+    return { config, endpoint: findEndpoint(config, requiredEnv(env, ENV.endpointName, SET_BY)) };
   } catch (err) {
     if (err instanceof ConfigurationError) throw err;
     throw new ConfigurationError((err as Error).message, { cause: err });
@@ -41,6 +35,10 @@ export function lifecycleEndpoint(env: NodeJS.ProcessEnv, bundledConfig: URL): L
 
 /** The audit trail at `DRIFTWATCH_AUDIT_BUCKET`/`DRIFTWATCH_AUDIT_PREFIX`, written through `client`. */
 export function auditTrailFromEnv(env: NodeJS.ProcessEnv, client: S3Client = new S3Client({})): AuditTrail {
-  const store = new S3AuditStore(client, requiredEnv(env, ENV.auditBucket), env[ENV.auditPrefix] ?? '');
+  const store = new S3AuditStore(
+    client,
+    requiredEnv(env, ENV.auditBucket, SET_BY),
+    env[ENV.auditPrefix] ?? '',
+  );
   return new AuditTrail(store, systemClock);
 }

@@ -12,40 +12,23 @@
  * Errors: InvalidEventError (bad event, or an endpoint this function does not serve), ConfigurationError,
  * InputError (a .gz capture that is not gzip), StorageError.
  */
-import { S3Client } from '@aws-sdk/client-s3';
-import { createEmfMetricSink } from '../adapters/emf-metrics.js';
-import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { collectionHourFromKey } from '../core/quality/ground-truth.js';
-import { ConfigurationError, InvalidEventError } from '../errors.js';
-import type { Clock } from '../ports/clock.js';
-import type { LogSink } from '../ports/log-sink.js';
-import type { MetricSink } from '../ports/metric-sink.js';
-import type { ObjectStore } from '../ports/object-store.js';
-import { type EndpointContext, endpointContext } from '../services/endpoint-context.js';
-import { defaultWindowEnd } from '../services/evaluate-window.js';
+import type { WindowRequest } from '../services/context.js';
 import {
-  type MergeRequest,
+  type MergeContext,
   type MergeSummary,
   mergeGroundTruth,
-  type QualityContext,
   qualityContext,
 } from '../services/merge-ground-truth.js';
-import { BUNDLED_CONFIG_FILE, ENV } from '../shared/env.js';
-import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE } from '../shared/metrics.js';
-import { parseEvaluateWindowEvent, parseIngestEvent } from './events.js';
-import { createLogger, logSink, once, readMonitorConfig, systemClock, withMiddleware } from './runtime.js';
+import { BUNDLED_CONFIG_FILE } from '../shared/env.js';
+import { MODEL_MONITOR_MODEL_NAMESPACE } from '../shared/metrics.js';
+import { isRecord, parseIngestEvent, requestedWindow } from './events.js';
+import { createLogger, once, serviceDeps, withMiddleware } from './runtime.js';
 
 const HOUR_MS = 3_600_000;
 
 /** What the merge-ground-truth handler needs. */
-export interface MergeGroundTruthDeps {
-  endpoint: EndpointContext;
-  quality: QualityContext;
-  store: ObjectStore;
-  metrics: MetricSink;
-  log: LogSink;
-  clock: Clock;
-}
+export type MergeGroundTruthDeps = MergeContext;
 
 /** An object named by the event that is not a ground-truth object of this endpoint, with why. */
 export interface SkippedObject {
@@ -61,32 +44,14 @@ export interface MergeResult {
   skipped: SkippedObject[];
 }
 
-function isObject(event: unknown): event is Record<string, unknown> {
-  return typeof event === 'object' && event !== null && !Array.isArray(event);
-}
-
 /** The windows an event asks for, and the objects it names that start none. */
 function requestsOf(
   event: unknown,
   deps: MergeGroundTruthDeps,
-): { requests: MergeRequest[]; skipped: SkippedObject[] } {
-  const { endpoint, quality } = deps;
-  if (isObject(event) && 'endpoint' in event) {
-    const request = parseEvaluateWindowEvent(event);
-    if (request.endpoint !== endpoint.endpointName) {
-      throw new InvalidEventError(
-        `endpoint: expected "${endpoint.endpointName}" (this function serves one endpoint), received "${request.endpoint}"`,
-      );
-    }
-    return {
-      requests: [
-        {
-          windowEnd: request.windowEnd ?? defaultWindowEnd(deps.clock.now(), endpoint.delayMinutes),
-          windowHours: request.windowHours ?? quality.windowHours,
-        },
-      ],
-      skipped: [],
-    };
+): { requests: WindowRequest[]; skipped: SkippedObject[] } {
+  const { quality } = deps;
+  if (isRecord(event) && 'endpoint' in event) {
+    return { requests: [requestedWindow(event, deps, quality.windowHours)], skipped: [] };
   }
   const parsed = parseIngestEvent(event);
   const skipped: SkippedObject[] = parsed.skipped.map((s) => ({
@@ -142,14 +107,6 @@ export function createHandler(deps: MergeGroundTruthDeps): (event: unknown) => P
 
 const logger = createLogger();
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') {
-    throw new ConfigurationError(`environment variable ${name} is not set; the stack sets it`);
-  }
-  return value;
-}
-
 /**
  * Dependencies from the environment: the configuration file next to the bundle (or DRIFTWATCH_CONFIG_PATH), the
  * endpoint and reports location from DRIFTWATCH_* variables, one S3 client, EMF metrics in the driftwatch and
@@ -157,30 +114,13 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
  * @throws ConfigurationError when the configuration, a variable, groundTruth or modelQuality is missing
  */
 export function defaultDeps(env: NodeJS.ProcessEnv = process.env): MergeGroundTruthDeps {
-  const config = readMonitorConfig(
-    env[ENV.monitorConfigPath] ?? new URL(`./${BUNDLED_CONFIG_FILE}`, import.meta.url),
+  const { config, context } = serviceDeps(
+    env,
+    new URL(`./${BUNDLED_CONFIG_FILE}`, import.meta.url),
+    logger,
+    MODEL_MONITOR_MODEL_NAMESPACE,
   );
-  const endpointName = required(env, ENV.endpointName);
-  const endpoint = endpointContext(config, endpointName, {
-    bucket: required(env, ENV.reportsBucket),
-    key: env[ENV.reportsPrefix] ?? '',
-  });
-  return {
-    endpoint,
-    quality: qualityContext(config, endpointName),
-    store: new S3ObjectStore(new S3Client({})),
-    metrics: createEmfMetricSink({
-      namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE],
-      logger,
-      onError: (error, names) =>
-        logger.error('metrics not published', {
-          error: (error as Error).message,
-          metrics: names.slice(0, 10),
-        }),
-    }),
-    log: logSink(logger),
-    clock: systemClock,
-  };
+  return { ...context, quality: qualityContext(config, context.endpoint.endpointName) };
 }
 
 const run = once(() => createHandler(defaultDeps()));

@@ -12,25 +12,17 @@ import type { MonitorConfig } from '../core/config/schema.js';
 import { ConfigurationError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { LogSink } from '../ports/log-sink.js';
-import type { MetricSink } from '../ports/metric-sink.js';
-import type { ObjectStore } from '../ports/object-store.js';
 import { BaselineCache } from '../services/baseline-cache.js';
-import { type EndpointContext, endpointContext } from '../services/endpoint-context.js';
+import type { DriftServiceContext, ServiceContext } from '../services/context.js';
+import { endpointContext } from '../services/endpoint-context.js';
 import { BUNDLED_CONFIG_FILE, ENV } from '../shared/env.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../shared/metrics.js';
 
 /** Re-exported for the handlers built on this module (the name lives in functions/shared/env.ts). */
 export { BUNDLED_CONFIG_FILE };
 
-/** What both handlers work with; built once per cold start by {@link functionDeps}. */
-export interface FunctionDeps {
-  endpoint: EndpointContext;
-  store: ObjectStore;
-  metrics: MetricSink;
-  log: LogSink;
-  clock: Clock;
-  baselines: BaselineCache;
-}
+/** What the ingest and evaluate-window handlers work with; built once per cold start by {@link functionDeps}. */
+export type FunctionDeps = DriftServiceContext;
 
 /** The wall clock. */
 export const systemClock: Clock = { now: () => new Date() };
@@ -58,41 +50,66 @@ export function readMonitorConfig(file: string | URL): MonitorConfig {
   }
 }
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
+/**
+ * A variable the stack sets; a clear error, naming `setBy`, when it is missing.
+ * @throws ConfigurationError when the variable is unset or blank
+ */
+export function requiredEnv(env: NodeJS.ProcessEnv, name: string, setBy = 'the stack'): string {
   const value = env[name];
   if (value === undefined || value.trim() === '') {
-    throw new ConfigurationError(`environment variable ${name} is not set; the stack sets it`);
+    throw new ConfigurationError(`environment variable ${name} is not set; ${setBy} sets it`);
   }
   return value;
 }
 
 /**
- * The dependencies of a deployed function, from its environment: the configuration file
+ * The context every deployed monitoring function shares, from its environment: the configuration file
  * (`DRIFTWATCH_CONFIG_PATH`, else `bundledConfig`), the endpoint (`DRIFTWATCH_ENDPOINT`), the reports location
  * (`DRIFTWATCH_REPORTS_BUCKET`, `DRIFTWATCH_REPORTS_PREFIX`), one S3 client (region, credentials and endpoint
- * from the standard AWS_* variables) and EMF metrics in the driftwatch and Model Monitor namespaces.
+ * from the standard AWS_* variables) and EMF metrics in the driftwatch namespace and `modelMonitorNamespace`.
+ * Returns the configuration too, for the function's own sections.
  * @throws ConfigurationError when the configuration or a variable is missing or invalid
  */
-export function functionDeps(env: NodeJS.ProcessEnv, bundledConfig: URL, logger: Logger): FunctionDeps {
+export function serviceDeps(
+  env: NodeJS.ProcessEnv,
+  bundledConfig: URL,
+  logger: Logger,
+  modelMonitorNamespace: string,
+): { config: MonitorConfig; context: ServiceContext } {
   const config = readMonitorConfig(env[ENV.monitorConfigPath] ?? bundledConfig);
-  const endpoint = endpointContext(config, required(env, ENV.endpointName), {
-    bucket: required(env, ENV.reportsBucket),
+  const endpoint = endpointContext(config, requiredEnv(env, ENV.endpointName), {
+    bucket: requiredEnv(env, ENV.reportsBucket),
     key: env[ENV.reportsPrefix] ?? '',
   });
   const store = new S3ObjectStore(new S3Client({}));
   const metrics = createEmfMetricSink({
-    namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE],
+    namespaces: [DRIFTWATCH_NAMESPACE, modelMonitorNamespace],
     logger,
     onError: (error, names) =>
       logger.error('metrics not published', { error: (error as Error).message, metrics: names.slice(0, 10) }),
   });
   return {
-    endpoint,
-    store,
-    metrics,
-    log: logSink(logger),
-    clock: systemClock,
-    baselines: new BaselineCache(store, endpoint.baseline, endpoint.settings),
+    config,
+    context: {
+      endpoint,
+      store,
+      metrics,
+      log: logSink(logger),
+      clock: systemClock,
+    },
+  };
+}
+
+/**
+ * The dependencies of the ingest and evaluate-window functions: {@link serviceDeps} with Model Monitor's
+ * data-metrics namespace, and the baseline cache.
+ * @throws ConfigurationError when the configuration or a variable is missing or invalid
+ */
+export function functionDeps(env: NodeJS.ProcessEnv, bundledConfig: URL, logger: Logger): FunctionDeps {
+  const { context } = serviceDeps(env, bundledConfig, logger, MODEL_MONITOR_DATA_NAMESPACE);
+  return {
+    ...context,
+    baselines: new BaselineCache(context.store, context.endpoint.baseline, context.endpoint.settings),
   };
 }
 

@@ -8,10 +8,7 @@ import {
 import { parseDatasetProfile } from '../core/profile/parse.js';
 import { buildDriftReport, type DriftReport, modelMonitorDistances } from '../core/report/drift-report.js';
 import { InputError, ObjectNotFoundError, ProfileMergeError } from '../errors.js';
-import type { Clock } from '../ports/clock.js';
-import type { LogSink } from '../ports/log-sink.js';
-import type { MetricSink, MetricUnitName } from '../ports/metric-sink.js';
-import type { ObjectStore } from '../ports/object-store.js';
+import type { MetricUnitName } from '../ports/metric-sink.js';
 import {
   DIMENSIONS,
   DRIFTWATCH_NAMESPACE,
@@ -21,29 +18,12 @@ import {
   VIOLATION_CHECK_TYPES,
 } from '../shared/metrics.js';
 import { profileHourPrefix, WINDOW_FILES, windowReportPrefix } from '../shared/s3-layout.js';
-import { type ActiveBaseline, activeBaseline, type BaselineCache } from './baseline-cache.js';
-import type { EndpointContext } from './endpoint-context.js';
+import { type ActiveBaseline, activeBaseline } from './baseline-cache.js';
+import type { DriftServiceContext, WindowRequest } from './context.js';
 
 const HOUR_MS = 3_600_000;
 /** Profiles read from S3 at once. */
 const READ_CONCURRENCY = 8;
-
-/** What the evaluate-window service works with. */
-export interface WindowContext {
-  endpoint: EndpointContext;
-  store: ObjectStore;
-  metrics: MetricSink;
-  log: LogSink;
-  clock: Clock;
-  baselines: BaselineCache;
-}
-
-/** The hours evaluated: [windowEnd - windowHours, windowEnd). */
-export interface WindowRequest {
-  /** A whole UTC hour. */
-  windowEnd: Date;
-  windowHours: number;
-}
 
 /** One variant's part of a window. */
 export interface VariantWindowSummary {
@@ -99,7 +79,10 @@ interface MergedVariant {
  * @throws BaselineError when the baseline cannot be loaded (BaselineUnavailable = 1 is added first)
  * @throws StorageError when S3 fails after the SDK's retries
  */
-export async function evaluateWindow(request: WindowRequest, ctx: WindowContext): Promise<WindowSummary> {
+export async function evaluateWindow(
+  request: WindowRequest,
+  ctx: DriftServiceContext,
+): Promise<WindowSummary> {
   const { endpoint, clock } = ctx;
   const started = clock.now().getTime();
   const windowStart = new Date(request.windowEnd.getTime() - request.windowHours * HOUR_MS);
@@ -201,7 +184,7 @@ async function mergeVariant(
   windowStart: Date,
   request: WindowRequest,
   baseline: ActiveBaseline,
-  ctx: WindowContext,
+  ctx: DriftServiceContext,
   skipped: { count: number },
 ): Promise<MergedVariant> {
   const { endpoint, store, log } = ctx;
@@ -263,7 +246,12 @@ function countByCheckType(report: DriftReport): Record<string, number> {
   return counts;
 }
 
-function addVariantMetrics(ctx: WindowContext, variant: string, report: DriftReport, timestamp: Date): void {
+function addVariantMetrics(
+  ctx: DriftServiceContext,
+  variant: string,
+  report: DriftReport,
+  timestamp: Date,
+): void {
   const base = { [DIMENSIONS.endpoint]: ctx.endpoint.endpointName, [DIMENSIONS.variant]: variant };
   const add = (name: string, unit: MetricUnitName, value: number, dimensions: Record<string, string>) =>
     ctx.metrics.add({ namespace: DRIFTWATCH_NAMESPACE, name, unit, value, dimensions, timestamp });
@@ -294,7 +282,7 @@ function addVariantMetrics(ctx: WindowContext, variant: string, report: DriftRep
 
 /** Model Monitor's feature_baseline_drift_<feature>, when the constraints' emit_metrics is Enabled. */
 function addModelMonitorMetrics(
-  ctx: WindowContext,
+  ctx: DriftServiceContext,
   baseline: ActiveBaseline,
   report: DriftReport,
   timestamp: Date,

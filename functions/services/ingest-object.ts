@@ -10,13 +10,12 @@ import {
   type RecordCounts,
 } from '../core/profile/dataset-profile.js';
 import { ConfigurationError, InputError, ObjectExistsError, ObjectNotFoundError } from '../errors.js';
-import type { Clock } from '../ports/clock.js';
 import type { LogSink } from '../ports/log-sink.js';
-import type { MetricSink } from '../ports/metric-sink.js';
 import type { ObjectInfo, ObjectLocation, ObjectStore } from '../ports/object-store.js';
 import { DIMENSIONS, DRIFTWATCH_NAMESPACE, METRICS } from '../shared/metrics.js';
 import { type CaptureKey, parseCaptureKey, profileKey } from '../shared/s3-layout.js';
-import { type ActiveBaseline, activeBaseline, type BaselineCache } from './baseline-cache.js';
+import { type ActiveBaseline, activeBaseline } from './baseline-cache.js';
+import type { DriftServiceContext } from './context.js';
 import type { EndpointContext } from './endpoint-context.js';
 
 /** A capture object named by an event, its key already decoded. */
@@ -25,16 +24,6 @@ export interface CaptureObjectRef {
   key: string;
   /** Bytes, when the event says. */
   size?: number;
-}
-
-/** What the ingest service works with. */
-export interface IngestContext {
-  endpoint: EndpointContext;
-  store: ObjectStore;
-  metrics: MetricSink;
-  log: LogSink;
-  clock: Clock;
-  baselines: BaselineCache;
 }
 
 /** Why an object was not profiled. */
@@ -141,7 +130,7 @@ function locate(ref: CaptureObjectRef, endpoint: EndpointContext): CaptureKey | 
  * @throws ConfigurationError when the payload mapping or drift methods of the configuration are unusable
  * @throws InputError when an object starting with the gzip magic bytes is not a readable gzip stream
  */
-export async function ingestObject(ref: CaptureObjectRef, ctx: IngestContext): Promise<IngestOutcome> {
+export async function ingestObject(ref: CaptureObjectRef, ctx: DriftServiceContext): Promise<IngestOutcome> {
   const { endpoint, store, log, clock } = ctx;
   const located = locate(ref, endpoint);
   if ('status' in located) {
@@ -357,7 +346,7 @@ function compare(baseline: ActiveBaseline, profile: DatasetProfileState): DriftC
 }
 
 function addObjectMetrics(
-  ctx: IngestContext,
+  ctx: DriftServiceContext,
   dimensions: Record<string, string>,
   profile: DatasetProfileState,
   o: { driftedShare: number | null; elapsedMs: number; nowMs: number; lastInferenceTime: string | undefined },
@@ -387,7 +376,7 @@ export interface IngestSummary {
 /** Ingests the objects of one event in order; see {@link ingestObject}. */
 export async function ingestObjects(
   refs: readonly CaptureObjectRef[],
-  ctx: IngestContext,
+  ctx: DriftServiceContext,
   alreadySkipped: readonly IngestOutcome[] = [],
 ): Promise<IngestSummary> {
   const objects: IngestOutcome[] = [...alreadySkipped];

@@ -34,9 +34,7 @@ import { type JoinSummary, joinGroundTruth, labelHoursFor } from '../core/qualit
 import { type PredictionAttributes, PredictionCollector } from '../core/quality/predictions.js';
 import { readMetricValues } from '../core/quality/statistics.js';
 import { ConfigurationError, InputError, ObjectNotFoundError } from '../errors.js';
-import type { Clock } from '../ports/clock.js';
-import type { LogSink } from '../ports/log-sink.js';
-import type { MetricSink, MetricUnitName } from '../ports/metric-sink.js';
+import type { MetricUnitName } from '../ports/metric-sink.js';
 import type { ObjectStore } from '../ports/object-store.js';
 import {
   DIMENSIONS,
@@ -53,7 +51,7 @@ import {
   QUALITY_FILES,
   qualityReportPrefix,
 } from '../shared/s3-layout.js';
-import type { EndpointContext } from './endpoint-context.js';
+import type { ServiceContext, WindowRequest } from './context.js';
 
 const HOUR_MS = 3_600_000;
 /** Rejections kept in quality-report.json (the counts are always complete). */
@@ -105,21 +103,9 @@ export function qualityContext(config: MonitorConfig, endpointName: string): Qua
   return context;
 }
 
-/** What the merge-ground-truth service works with. */
-export interface MergeContext {
-  endpoint: EndpointContext;
+/** What the merge-ground-truth service works with: the shared context and the endpoint's model-quality settings. */
+export interface MergeContext extends ServiceContext {
   quality: QualityContext;
-  store: ObjectStore;
-  metrics: MetricSink;
-  log: LogSink;
-  clock: Clock;
-}
-
-/** The capture hours evaluated: [windowEnd - windowHours, windowEnd). */
-export interface MergeRequest {
-  /** A whole UTC hour. */
-  windowEnd: Date;
-  windowHours: number;
 }
 
 /** How the lines of the objects read were used. */
@@ -195,7 +181,7 @@ export interface QualityWindowReport {
  * @throws InputError when a .gz capture object is not gzip
  * @throws StorageError when S3 fails after the SDK's retries
  */
-export async function mergeGroundTruth(request: MergeRequest, ctx: MergeContext): Promise<MergeSummary> {
+export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext): Promise<MergeSummary> {
   const { endpoint, quality, clock } = ctx;
   const started = clock.now().getTime();
   const windowStart = new Date(request.windowEnd.getTime() - request.windowHours * HOUR_MS);
