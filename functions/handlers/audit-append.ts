@@ -10,10 +10,10 @@
 import { z } from 'zod';
 import { hashJson } from '../core/audit/canonical-json.js';
 import { AUDIT_KINDS, AUDIT_WORKFLOWS, type AuditDraftInput } from '../core/audit/record.js';
-import { InvalidEventError } from '../errors.js';
 import type { AuditTrail } from './audit-trail.js';
 import { auditTrailFromEnv, lifecycleEndpoint } from './lifecycle-runtime.js';
 import { BUNDLED_CONFIG_FILE, createLogger, once, withMiddleware } from './runtime.js';
+import { parseEvent } from './validation.js';
 
 /** What the audit-append handler needs. */
 export interface AuditAppendDeps {
@@ -54,13 +54,7 @@ export function draftFromEvent(event: z.output<typeof AuditAppendEventSchema>): 
 /** The audit-append handler over its ports. */
 export function createHandler(deps: AuditAppendDeps): (event: unknown) => Promise<AuditAppendResult> {
   return async (event) => {
-    const parsed = AuditAppendEventSchema.safeParse(event);
-    if (!parsed.success) {
-      throw new InvalidEventError(
-        `audit-append event: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    const draft = draftFromEvent(parsed.data);
+    const draft = draftFromEvent(parseEvent(AuditAppendEventSchema, event, 'audit-append event'));
     const record = await deps.trail.append(deps.endpointName, async () => draft);
     // A decision that always returns a draft always yields a record.
     if (record === undefined) throw new Error('audit-append: no record was appended');

@@ -25,12 +25,13 @@ import { constraintsFromThresholds } from '../core/quality/constraints.js';
 import { buildEvaluationSet, type EvaluationPair, type EvaluationSet } from '../core/quality/dataset.js';
 import { evaluateGate, type GateResult, type GateVerdict } from '../core/quality/gate.js';
 import { modelQualityStatistics } from '../core/quality/statistics.js';
-import { EvaluationInputError, InvalidEventError } from '../errors.js';
+import { EvaluationInputError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { ObjectLocation, ObjectStore } from '../ports/object-store.js';
 import { joinKey } from '../shared/s3-layout.js';
 import { lifecycleEndpoint } from './lifecycle-runtime.js';
 import { BUNDLED_CONFIG_FILE, createLogger, once, systemClock, withMiddleware } from './runtime.js';
+import { parseEvent } from './validation.js';
 
 /** What evaluate-candidate needs. */
 export interface EvaluateCandidateDeps {
@@ -282,13 +283,10 @@ export async function evaluateCandidate(
 /** The handler over its ports. */
 export function createHandler(deps: EvaluateCandidateDeps): (event: unknown) => Promise<CandidateEvaluation> {
   return async (event) => {
-    const parsed = EvaluateEvent.safeParse(event);
-    if (!parsed.success) {
-      throw new InvalidEventError(
-        `evaluate-candidate task input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    return evaluateCandidate(deps, parsed.data);
+    return evaluateCandidate(
+      deps,
+      parseEvent(EvaluateEvent, event, 'evaluate-candidate task input', '(input)'),
+    );
   };
 }
 

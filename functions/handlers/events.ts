@@ -4,6 +4,7 @@ import { InvalidEventError } from '../errors.js';
 import type { ServiceContext, WindowRequest } from '../services/context.js';
 import { defaultWindowEnd } from '../services/evaluate-window.js';
 import type { CaptureObjectRef, IngestOutcome } from '../services/ingest-object.js';
+import { describeIssues, parseEvent } from './validation.js';
 
 // Events are validated at the edge. Unknown fields are ignored (AWS adds fields over time); the fields read
 // are checked, and a mismatch names the field and what was expected.
@@ -50,12 +51,6 @@ export interface ParsedIngestEvent {
   skipped: IngestOutcome[];
 }
 
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(event)'}: ${i.message}`)
-    .join('; ');
-}
-
 const ACCEPTED =
   'expected an EventBridge "Object Created" event (source aws.s3, detail.bucket.name, detail.object.key), ' +
   'an S3 notification (Records[].s3.bucket.name, Records[].s3.object.key) or {"bucket": ..., "key": ...}';
@@ -89,10 +84,9 @@ export function parseIngestEvent(event: unknown): ParsedIngestEvent {
     throw new InvalidEventError(`${ACCEPTED}; received ${kind}`);
   }
   if ('Records' in event) {
-    const parsed = S3Notification.safeParse(event);
-    if (!parsed.success) throw new InvalidEventError(`S3 notification: ${describe(parsed.error)}`);
+    const notification = parseEvent(S3Notification, event, 'S3 notification');
     const result: ParsedIngestEvent = { objects: [], skipped: [] };
-    for (const r of parsed.data.Records) {
+    for (const r of notification.Records) {
       const ref: CaptureObjectRef = {
         bucket: r.s3.bucket.name,
         key: decodeS3EventKey(r.s3.object.key),
@@ -113,15 +107,14 @@ export function parseIngestEvent(event: unknown): ParsedIngestEvent {
     return result;
   }
   if ('detail' in event || 'source' in event) {
-    const parsed = EventBridgeObjectEvent.safeParse(event);
-    if (!parsed.success) throw new InvalidEventError(`EventBridge S3 event: ${describe(parsed.error)}`);
-    const { bucket, object } = parsed.data.detail;
+    const parsed = parseEvent(EventBridgeObjectEvent, event, 'EventBridge S3 event');
+    const { bucket, object } = parsed.detail;
     const ref: CaptureObjectRef = {
       bucket: bucket.name,
       key: object.key,
       ...(object.size !== undefined ? { size: object.size } : {}),
     };
-    if (parsed.data['detail-type'] !== 'Object Created') {
+    if (parsed['detail-type'] !== 'Object Created') {
       return {
         objects: [],
         skipped: [
@@ -129,7 +122,7 @@ export function parseIngestEvent(event: unknown): ParsedIngestEvent {
             status: 'skipped',
             ...ref,
             reason: 'not-object-created',
-            detail: `event "${parsed.data['detail-type']}"`,
+            detail: `event "${parsed['detail-type']}"`,
           },
         ],
       };
@@ -137,7 +130,7 @@ export function parseIngestEvent(event: unknown): ParsedIngestEvent {
     return { objects: [ref], skipped: [] };
   }
   const parsed = DirectObject.safeParse(event);
-  if (!parsed.success) throw new InvalidEventError(`${ACCEPTED}; ${describe(parsed.error)}`);
+  if (!parsed.success) throw new InvalidEventError(`${ACCEPTED}; ${describeIssues(parsed.error)}`);
   return { objects: [{ bucket: parsed.data.bucket, key: parsed.data.key }], skipped: [] };
 }
 
@@ -179,9 +172,7 @@ const EvaluateEvent = z.object(
  * @throws InvalidEventError naming the field and what was expected
  */
 export function parseEvaluateWindowEvent(event: unknown): EvaluateWindowEvent {
-  const parsed = EvaluateEvent.safeParse(event);
-  if (!parsed.success) throw new InvalidEventError(`evaluate-window event: ${describe(parsed.error)}`);
-  const { endpoint, windowEnd, windowHours } = parsed.data;
+  const { endpoint, windowEnd, windowHours } = parseEvent(EvaluateEvent, event, 'evaluate-window event');
   return {
     endpoint,
     ...(windowEnd !== undefined ? { windowEnd: new Date(parseIsoInstant(windowEnd)) } : {}),

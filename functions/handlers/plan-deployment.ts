@@ -19,6 +19,7 @@ import { DeploymentPlanError, InvalidEventError } from '../errors.js';
 import type { ModelCatalog, SageMakerShape } from '../ports/model-catalog.js';
 import { lifecycleEndpoint } from './lifecycle-runtime.js';
 import { BUNDLED_CONFIG_FILE, createLogger, once, withMiddleware } from './runtime.js';
+import { describeIssues, parseEvent } from './validation.js';
 
 /** What plan-deployment needs. */
 export interface PlanDeploymentDeps {
@@ -52,9 +53,6 @@ export interface DeploymentPlan {
   /** What a rollback returns to. */
   previous: { endpointConfigName: string; modelNames: string[]; modelPackageArn: string | null };
 }
-
-const issuesOf = (error: z.ZodError) =>
-  error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
 
 const PACKAGE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/.+$/;
 const packageArn = z.string({ error: 'expected a model package ARN' }).regex(PACKAGE_ARN, {
@@ -94,9 +92,12 @@ const PlanEvent = z.object({
 export function parseDeploymentRequest(input: unknown): DeploymentRequest {
   const record = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
   if (record.source === 'aws.sagemaker') {
-    const parsed = ApprovalEvent.safeParse(input);
-    if (!parsed.success) throw new InvalidEventError(`model package event: ${issuesOf(parsed.error)}`);
-    const { ModelPackageArn, ApprovalDescription } = parsed.data.detail;
+    const { ModelPackageArn, ApprovalDescription } = parseEvent(
+      ApprovalEvent,
+      input,
+      'model package event',
+      '(input)',
+    ).detail;
     return {
       modelPackageArn: ModelPackageArn,
       source: 'approval',
@@ -107,7 +108,7 @@ export function parseDeploymentRequest(input: unknown): DeploymentRequest {
   if (!parsed.success) {
     throw new InvalidEventError(
       `expected a "SageMaker Model Package State Change" event or {"modelPackageArn": "...", "reason": "..."}: ` +
-        issuesOf(parsed.error),
+        describeIssues(parsed.error, '(input)'),
     );
   }
   return { ...parsed.data, source: 'manual' };
@@ -181,9 +182,12 @@ export async function planDeployment(
 /** The handler over its ports. */
 export function createHandler(deps: PlanDeploymentDeps): (event: unknown) => Promise<DeploymentPlan> {
   return async (event) => {
-    const parsed = PlanEvent.safeParse(event);
-    if (!parsed.success) throw new InvalidEventError(`plan-deployment task input: ${issuesOf(parsed.error)}`);
-    const { input, executionArn, startTime } = parsed.data;
+    const { input, executionArn, startTime } = parseEvent(
+      PlanEvent,
+      event,
+      'plan-deployment task input',
+      '(input)',
+    );
     return planDeployment(deps, parseDeploymentRequest(input), executionArn, new Date(startTime));
   };
 }

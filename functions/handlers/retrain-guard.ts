@@ -28,6 +28,7 @@ import type { ExecutionStatusReader } from '../ports/executions.js';
 import type { AuditTrail } from './audit-trail.js';
 import { auditTrailFromEnv, lifecycleEndpoint } from './lifecycle-runtime.js';
 import { BUNDLED_CONFIG_FILE, createLogger, once, systemClock, withMiddleware } from './runtime.js';
+import { parseEvent } from './validation.js';
 
 /** What the guard needs. */
 export interface RetrainGuardDeps {
@@ -48,9 +49,6 @@ export interface GuardResult {
   /** The guard's audit record. */
   audit: { sequence: number; hash: string };
 }
-
-const issuesOf = (error: z.ZodError) =>
-  error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(input)'}: ${i.message}`).join('; ');
 
 const AlarmEvent = z.object({
   source: z.literal('aws.cloudwatch'),
@@ -96,9 +94,7 @@ const ACCEPTED =
 export function parseRetrainingRequest(input: unknown): RetrainingRequest {
   const record = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : undefined;
   if (record?.source === 'aws.cloudwatch') {
-    const parsed = AlarmEvent.safeParse(input);
-    if (!parsed.success) throw new InvalidEventError(`alarm event: ${issuesOf(parsed.error)}`);
-    const { alarmName, state } = parsed.data.detail;
+    const { alarmName, state } = parseEvent(AlarmEvent, input, 'alarm event', '(input)').detail;
     return {
       source: 'alarm',
       reason: state.reason ?? `${alarmName} in ALARM`,
@@ -107,17 +103,15 @@ export function parseRetrainingRequest(input: unknown): RetrainingRequest {
     };
   }
   if (record?.trigger === 'schedule') {
-    const parsed = ScheduledRequest.safeParse(input);
-    if (!parsed.success) throw new InvalidEventError(`scheduled request: ${issuesOf(parsed.error)}`);
+    parseEvent(ScheduledRequest, input, 'scheduled request', '(input)');
     return { source: 'schedule', reason: 'scheduled retraining', ignoreCooldown: false };
   }
   if (record?.trigger === 'manual') {
-    const parsed = ManualRequest.safeParse(input);
-    if (!parsed.success) throw new InvalidEventError(`manual request: ${issuesOf(parsed.error)}`);
+    const manual = parseEvent(ManualRequest, input, 'manual request', '(input)');
     return {
       source: 'manual',
-      reason: parsed.data.reason,
-      ignoreCooldown: parsed.data.ignoreCooldown ?? false,
+      reason: manual.reason,
+      ignoreCooldown: manual.ignoreCooldown ?? false,
     };
   }
   throw new InvalidEventError(`${ACCEPTED}; received ${JSON.stringify(input)?.slice(0, 200)}`);
@@ -134,10 +128,12 @@ function decisionOf(record: AuditRecord): GuardDecision {
 /** The guard over its ports. */
 export function createHandler(deps: RetrainGuardDeps): (event: unknown) => Promise<GuardResult> {
   return async (event) => {
-    const parsedEvent = GuardEvent.safeParse(event);
-    if (!parsedEvent.success)
-      throw new InvalidEventError(`retrain-guard task input: ${issuesOf(parsedEvent.error)}`);
-    const { input, executionArn, startTime } = parsedEvent.data;
+    const { input, executionArn, startTime } = parseEvent(
+      GuardEvent,
+      event,
+      'retrain-guard task input',
+      '(input)',
+    );
     const request = parseRetrainingRequest(input);
     const names = runNames(deps.endpointName, new Date(startTime), executionArn);
     let replayed: AuditRecord | undefined;

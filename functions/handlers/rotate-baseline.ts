@@ -14,11 +14,12 @@ import { z } from 'zod';
 import { S3ObjectStore } from '../adapters/s3-object-store.js';
 import { hashJson } from '../core/audit/canonical-json.js';
 import { parseS3Uri } from '../core/config/s3-uri.js';
-import { InvalidEventError, StorageError } from '../errors.js';
+import { StorageError } from '../errors.js';
 import type { ObjectLocation, ObjectStore } from '../ports/object-store.js';
 import { joinKey } from '../shared/s3-layout.js';
 import { lifecycleEndpoint } from './lifecycle-runtime.js';
 import { BUNDLED_CONFIG_FILE, createLogger, once, withMiddleware } from './runtime.js';
+import { parseEvent } from './validation.js';
 
 /** What rotate-baseline needs. */
 export interface RotateBaselineDeps {
@@ -88,13 +89,7 @@ export async function rotateBaseline(
 /** The handler over its ports. */
 export function createHandler(deps: RotateBaselineDeps): (event: unknown) => Promise<RotatedBaseline> {
   return async (event) => {
-    const parsed = RotateEvent.safeParse(event);
-    if (!parsed.success) {
-      throw new InvalidEventError(
-        `rotate-baseline task input: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`,
-      );
-    }
-    return rotateBaseline(deps, parsed.data);
+    return rotateBaseline(deps, parseEvent(RotateEvent, event, 'rotate-baseline task input', '(input)'));
   };
 }
 
