@@ -2,25 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { StorageError } from '../errors.js';
 import type { AuditStore } from '../ports/audit-store.js';
 import { joinKey } from '../shared/s3-layout.js';
-import { S3ObjectStore } from './s3-object-store.js';
-
-interface SdkError {
-  name?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-/** Whether a conditional PutObject lost: the key exists (412) or another conditional write to it is in flight (409). */
-function lostRace(err: unknown): boolean {
-  const e = err as SdkError;
-  const status = e?.$metadata?.httpStatusCode;
-  return (
-    e?.name === 'PreconditionFailed' ||
-    e?.name === 'ConditionalRequestConflict' ||
-    status === 412 ||
-    status === 409
-  );
-}
+import { lostConditionalCreate, S3ObjectStore, type SdkError } from './s3-object-store.js';
 
 /**
  * {@link AuditStore} on S3: objects `<prefix>/<endpoint>/<name>`. Records are created with `If-None-Match: *`, so
@@ -93,7 +75,7 @@ export class S3AuditStore implements AuditStore {
       );
       return true;
     } catch (err) {
-      if (lostRace(err)) return false;
+      if (lostConditionalCreate(err)) return false;
       const e = err as SdkError;
       throw new StorageError(
         `PutObject s3://${this.bucket}/${key} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`,

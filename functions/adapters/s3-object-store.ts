@@ -25,7 +25,8 @@ function bareEtag(etag: string | undefined): string | undefined {
   return etag?.replace(/^"(.*)"$/, '$1');
 }
 
-interface SdkError {
+/** The fields of an AWS SDK v3 service error that the S3 adapters read. */
+export interface SdkError {
   name?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
@@ -42,7 +43,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 /** A conditional create lost: the object exists (412) or a concurrent conditional write is in flight (409). */
-function lostConditionalCreate(err: unknown): boolean {
+export function lostConditionalCreate(err: unknown): boolean {
   const e = err as SdkError;
   const status = e?.$metadata?.httpStatusCode;
   return (
