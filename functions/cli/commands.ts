@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BaselineRow, buildBaseline } from '../core/baseline/build.js';
 import { baselineProfileSchema } from '../core/baseline/schema.js';
-import type { CaptureParseOptions } from '../core/capture/types.js';
+import { type CaptureParseOptions, describeRejection } from '../core/capture/types.js';
 import type { DriftSettings } from '../core/drift/compare.js';
 import type { AutoRuleSettings } from '../core/drift/methods.js';
 import { profileToStatistics } from '../core/model-monitor/statistics.js';
@@ -138,9 +138,7 @@ export async function profileCommand(
   await writeFile(o.out, `${JSON.stringify(result.profile)}\n`);
   const r = result.profile.records;
   // The same rejection lines as `driftwatch drift` prints, so a bad line is findable from either command.
-  const rejected = result.rejections.map(
-    (x) => `  ${x.file}:${x.line}${x.field ? ` ${x.field}` : ''}: ${x.reason}\n`,
-  );
+  const rejected = result.rejections.map((x) => `  ${describeRejection(x.file, x)}\n`);
   const more = result.rejectionsTruncated > 0 ? [`  ... and ${result.rejectionsTruncated} more\n`] : [];
   return {
     exitCode: EXIT.ok,

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { parseCaptureStream } from '../core/capture/parse-capture.js';
-import type { CaptureParseOptions, RawValue } from '../core/capture/types.js';
+import { type CaptureParseOptions, describeRejection, type RawValue } from '../core/capture/types.js';
 import { parseMonitorConfigText } from '../core/config/parse.js';
 import { findEndpoint } from '../core/config/resolve.js';
 import {
@@ -160,7 +160,7 @@ async function readGroundTruth(
     );
     rejected += summary.rejected;
     for (const r of summary.rejections.slice(0, 20)) {
-      rejections.push(`${name}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}`);
+      rejections.push(describeRejection(name, r));
     }
   }
   return { labels, files: files.length, rejections, rejected };
@@ -187,7 +187,7 @@ async function readCaptures(
     );
     rejected += summary.rejected;
     for (const r of summary.rejections.slice(0, 20)) {
-      rejections.push(`${name}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}`);
+      rejections.push(describeRejection(name, r));
     }
   }
   return { collector, rejections, rejected, files: files.length };

@@ -3,6 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { parseCsvRows } from '../core/capture/csv.js';
 import { CaptureOptionsError } from '../core/capture/errors.js';
 import { parseCaptureStream } from '../core/capture/parse-capture.js';
+import { describeRejection } from '../core/capture/types.js';
 import { findEndpoint } from '../core/config/resolve.js';
 import { parseS3Uri, type S3Location } from '../core/config/s3-uri.js';
 import type { MonitorConfig } from '../core/config/schema.js';
@@ -477,10 +478,6 @@ async function readGroundTruth(hours: { start: number; end: number }, ctx: Merge
     }
   }
   return { labels, counts, rejections };
-}
-
-function describeRejection(uri: string, r: { line: number; field?: string; reason: string }): string {
-  return `${uri}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}`;
 }
 
 /**

@@ -61,6 +61,7 @@ import {
   errorMessage,
   type Features,
   type InputPlan,
+  isObject,
   type NameSources,
   type OutputPlan,
   PayloadProblem,
@@ -71,15 +72,16 @@ import {
   sideText,
   typeName,
 } from './payload.js';
-import type {
-  CaptureParseOptions,
-  CaptureParseSummary,
-  CaptureRow,
-  CaptureSink,
-  OutputMapping,
-  RawValue,
-  RecordMeta,
-  Rejection,
+import {
+  type CaptureParseOptions,
+  type CaptureParseSummary,
+  type CaptureRow,
+  type CaptureSink,
+  type OutputMapping,
+  type RawValue,
+  type RecordMeta,
+  type Rejection,
+  rejection,
 } from './types.js';
 
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -404,14 +406,6 @@ function isBlank(line: string): boolean {
   return true;
 }
 
-function reject(line: number, field: string | undefined, reason: string): Rejection {
-  return field === undefined ? { line, reason } : { line, field, reason };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function parseLine(
   line: string,
   lineNumber: number,
@@ -423,10 +417,10 @@ function parseLine(
   try {
     record = JSON.parse(line);
   } catch (error) {
-    return reject(lineNumber, undefined, `malformed JSON: ${errorMessage(error)}`);
+    return rejection(lineNumber, undefined, `malformed JSON: ${errorMessage(error)}`);
   }
   if (!isObject(record))
-    return reject(lineNumber, undefined, `expected a JSON object, found ${typeName(record)}`);
+    return rejection(lineNumber, undefined, `expected a JSON object, found ${typeName(record)}`);
 
   let eventId: string | undefined;
   let inferenceId: string | undefined;
@@ -435,19 +429,19 @@ function parseLine(
   const metadata = record.eventMetadata;
   if (metadata !== undefined && metadata !== null) {
     if (!isObject(metadata)) {
-      return reject(lineNumber, 'eventMetadata', `expected an object, found ${typeName(metadata)}`);
+      return rejection(lineNumber, 'eventMetadata', `expected an object, found ${typeName(metadata)}`);
     }
     const id = metadata.eventId;
     if (id !== undefined && id !== null) {
       if (typeof id !== 'string') {
-        return reject(lineNumber, 'eventMetadata.eventId', `expected a string, found ${typeName(id)}`);
+        return rejection(lineNumber, 'eventMetadata.eventId', `expected a string, found ${typeName(id)}`);
       }
       eventId = id;
     }
     const inference = metadata.inferenceId;
     if (inference !== undefined && inference !== null) {
       if (typeof inference !== 'string') {
-        return reject(
+        return rejection(
           lineNumber,
           'eventMetadata.inferenceId',
           `expected a string, found ${typeName(inference)}`,
@@ -458,7 +452,7 @@ function parseLine(
     const time = metadata.inferenceTime;
     if (time !== undefined && time !== null) {
       if (typeof time !== 'string') {
-        return reject(
+        return rejection(
           lineNumber,
           'eventMetadata.inferenceTime',
           `expected a string, found ${typeName(time)}`,
@@ -466,7 +460,7 @@ function parseLine(
       }
       instant = parseIsoInstant(time);
       if (Number.isNaN(instant)) {
-        return reject(
+        return rejection(
           lineNumber,
           'eventMetadata.inferenceTime',
           `${quote(time)} is not an ISO-8601 date-time; expected YYYY-MM-DDTHH:MM:SS[.fraction] with Z or ±HH:MM`,
@@ -478,21 +472,21 @@ function parseLine(
 
   const captureData = record.captureData;
   if (captureData === undefined || captureData === null) {
-    return reject(
+    return rejection(
       lineNumber,
       'captureData',
       'missing; expected an object with endpointInput and/or endpointOutput',
     );
   }
   if (!isObject(captureData)) {
-    return reject(lineNumber, 'captureData', `expected an object, found ${typeName(captureData)}`);
+    return rejection(lineNumber, 'captureData', `expected an object, found ${typeName(captureData)}`);
   }
   const input = captureData.endpointInput;
   const output = captureData.endpointOutput;
   const hasInput = input !== undefined && input !== null;
   const hasOutput = output !== undefined && output !== null;
   if (!hasInput && !hasOutput) {
-    return reject(lineNumber, 'captureData', 'has neither endpointInput nor endpointOutput');
+    return rejection(lineNumber, 'captureData', 'has neither endpointInput nor endpointOutput');
   }
 
   const meta: RecordMeta = { line: lineNumber, eventId, inferenceId, inferenceTime };
@@ -526,7 +520,11 @@ function readRecord(
   let inputRows: Features[] | undefined;
   if (input !== undefined) {
     if (!isObject(input)) {
-      return reject(lineNumber, 'captureData.endpointInput', `expected an object, found ${typeName(input)}`);
+      return rejection(
+        lineNumber,
+        'captureData.endpointInput',
+        `expected an object, found ${typeName(input)}`,
+      );
     }
     const text = sideText(input);
     if (text instanceof PayloadProblem) return sideRejection(lineNumber, 'endpointInput', text);
@@ -537,7 +535,7 @@ function readRecord(
   let outputRows: RawValue[][] | undefined;
   if (output !== undefined) {
     if (!isObject(output)) {
-      return reject(
+      return rejection(
         lineNumber,
         'captureData.endpointOutput',
         `expected an object, found ${typeName(output)}`,
@@ -553,7 +551,7 @@ function readRecord(
     );
     if (rows instanceof PayloadProblem) return sideRejection(lineNumber, 'endpointOutput', rows);
     if (inputRows !== undefined && rows.length !== inputRows.length) {
-      return reject(
+      return rejection(
         lineNumber,
         'captureData.endpointOutput.data',
         `output has ${rows.length} rows, input has ${inputRows.length}`,
@@ -581,7 +579,7 @@ function readRecord(
 
 function sideRejection(lineNumber: number, side: string, problem: PayloadProblem): Rejection {
   const field = problem.field === '' ? `captureData.${side}` : `captureData.${side}.${problem.field}`;
-  return reject(lineNumber, field, problem.reason);
+  return rejection(lineNumber, field, problem.reason);
 }
 
 /** Adds the feature names of this line's sources and the output names of its rows to the stream's sets. */

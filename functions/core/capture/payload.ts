@@ -76,11 +76,13 @@ export function quote(value: string): string {
   return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+/** Whether a JSON value is an object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isScalar(value: unknown): value is RawValue {
+/** Whether a JSON value is a scalar: a string, number, boolean or null. */
+export function isScalar(value: unknown): value is RawValue {
   return (
     value === null || typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean'
   );

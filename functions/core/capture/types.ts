@@ -98,6 +98,20 @@ export interface Rejection {
   reason: string;
 }
 
+/** The rejection of line `line`; `field` is left out when the whole line is bad. */
+export function rejection(line: number, field: string | undefined, reason: string): Rejection {
+  return field === undefined ? { line, reason } : { line, field, reason };
+}
+
+/**
+ * A rejection as one line, the form every command, report and log prints it in.
+ * @example describeRejection('capture.jsonl', { line: 3, field: 'eventMetadata', reason: 'missing' })
+ * // 'capture.jsonl:3 eventMetadata: missing'
+ */
+export function describeRejection(source: string, r: Rejection): string {
+  return `${source}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}`;
+}
+
 /** What a capture stream contained. */
 export interface CaptureParseSummary {
   /** Non-blank lines read (a blank line is empty or holds only spaces, tabs and CRs). */

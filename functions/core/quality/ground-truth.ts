@@ -15,8 +15,8 @@
 import { parseCsvRows } from '../capture/csv.js';
 import { compileJsonPath } from '../capture/json-path.js';
 import { readLines } from '../capture/line-reader.js';
-import { errorMessage, PayloadProblem, sideText, typeName } from '../capture/payload.js';
-import type { RawValue, Rejection } from '../capture/types.js';
+import { errorMessage, isObject, isScalar, PayloadProblem, sideText, typeName } from '../capture/payload.js';
+import { type RawValue, type Rejection, rejection } from '../capture/types.js';
 import { QualityInputError } from './errors.js';
 
 /** One ground-truth label. */
@@ -81,16 +81,16 @@ function labelReader(path: string): LabelReader {
   return reader;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The rejection of a field that must be an object holding `holding`: missing, or of another type. */
+function notAnObject(line: number, field: string, value: unknown, holding: string): Rejection {
+  return rejection(
+    line,
+    field,
+    value === undefined
+      ? `missing; expected an object with ${holding}`
+      : `expected an object, found ${typeName(value)}`,
+  );
 }
-
-function isScalar(value: unknown): value is RawValue {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
-}
-
-const reject = (line: number, field: string | undefined, reason: string): Rejection =>
-  field === undefined ? { line, reason } : { line, field, reason };
 
 /**
  * Parses one ground-truth line into a label, or says why it is rejected.
@@ -106,23 +106,15 @@ export function parseGroundTruthLine(
   try {
     record = JSON.parse(line);
   } catch (error) {
-    return reject(lineNumber, undefined, `malformed JSON: ${errorMessage(error)}`);
+    return rejection(lineNumber, undefined, `malformed JSON: ${errorMessage(error)}`);
   }
   if (!isObject(record))
-    return reject(lineNumber, undefined, `expected a JSON object, found ${typeName(record)}`);
+    return rejection(lineNumber, undefined, `expected a JSON object, found ${typeName(record)}`);
   const metadata = record.eventMetadata;
-  if (!isObject(metadata)) {
-    return reject(
-      lineNumber,
-      'eventMetadata',
-      metadata === undefined
-        ? 'missing; expected an object with eventId'
-        : `expected an object, found ${typeName(metadata)}`,
-    );
-  }
+  if (!isObject(metadata)) return notAnObject(lineNumber, 'eventMetadata', metadata, 'eventId');
   const eventId = metadata.eventId;
   if (typeof eventId !== 'string' || eventId === '') {
-    return reject(
+    return rejection(
       lineNumber,
       'eventMetadata.eventId',
       eventId === undefined
@@ -131,23 +123,16 @@ export function parseGroundTruthLine(
     );
   }
   const data = record.groundTruthData;
-  if (!isObject(data)) {
-    return reject(
-      lineNumber,
-      'groundTruthData',
-      data === undefined
-        ? 'missing; expected an object with data and encoding'
-        : `expected an object, found ${typeName(data)}`,
-    );
-  }
+  if (!isObject(data)) return notAnObject(lineNumber, 'groundTruthData', data, 'data and encoding');
   const text = sideText(data);
-  if (text instanceof PayloadProblem) return reject(lineNumber, `groundTruthData.${text.field}`, text.reason);
+  if (text instanceof PayloadProblem)
+    return rejection(lineNumber, `groundTruthData.${text.field}`, text.reason);
   const json =
     data.encoding === 'JSON' ||
     (data.encoding === 'BASE64' && /^\s*[[{"]/.test(text)) ||
     reader !== undefined;
   const label = json ? jsonLabel(text, reader) : csvLabel(text);
-  if (label instanceof PayloadProblem) return reject(lineNumber, 'groundTruthData.data', label.reason);
+  if (label instanceof PayloadProblem) return rejection(lineNumber, 'groundTruthData.data', label.reason);
   const result: GroundTruthLabel = { eventId, label, line: lineNumber };
   if (options.collectedAt !== undefined) result.collectedAt = options.collectedAt;
   if (options.source !== undefined) result.source = options.source;
@@ -220,7 +205,7 @@ export async function parseGroundTruthStream(
   for await (const event of readLines(source, maxLineBytes)) {
     let outcome: GroundTruthLabel | Rejection;
     if ('tooLong' in event) {
-      outcome = reject(
+      outcome = rejection(
         event.lineNumber,
         undefined,
         `line is ${event.bytes} bytes, longer than ${maxLineBytes}`,

@@ -1,3 +1,4 @@
+import { describeRejection } from '../capture/types.js';
 import type { FeatureDrift } from '../drift/compare.js';
 import type { DriftReport } from './drift-report.js';
 
@@ -67,7 +68,7 @@ export function renderText(report: DriftReport): string {
   if (report.rejections.length > 0) {
     out.push('', 'rejected records:');
     for (const r of report.rejections) {
-      out.push(`  ${r.file}:${r.line}${r.field ? ` ${r.field}` : ''}: ${r.reason}`);
+      out.push(`  ${describeRejection(r.file, r)}`);
     }
     if (report.rejectionsTruncated > 0) out.push(`  ... and ${report.rejectionsTruncated} more`);
   }
