@@ -13,20 +13,17 @@ import {
 } from '../core/config/schema.js';
 import { endpointMonitorSettings } from '../core/monitor-settings.js';
 import { type AbResult, compareVariants } from '../core/quality/ab-test.js';
-import { type CbpeEstimate, calibrateCbpe, estimatePerformance } from '../core/quality/cbpe.js';
+import { type CbpeEstimate, calibrateCbpeFromPairs, estimatePerformance } from '../core/quality/cbpe.js';
 import {
   type ModelQualityConstraintsFile,
   parseModelQualityConstraints,
   suggestModelQualityConstraints,
   toModelQualityViolationsFile,
 } from '../core/quality/constraints.js';
-import {
-  type BinaryEvaluationSet,
-  buildEvaluationSet,
-  type EvaluationPair,
-} from '../core/quality/dataset.js';
+import { buildEvaluationSet, type EvaluationPair } from '../core/quality/dataset.js';
 import { QualityInputError } from '../core/quality/errors.js';
 import {
+  evaluateJoined,
   finishEvaluation,
   type ModelQualityResult,
   type ModelQualitySettings,
@@ -330,8 +327,7 @@ export async function qualityCommand(
             : ''),
       );
     }
-    const built = buildEvaluationSet(joined.records, settings);
-    result = finishEvaluation(joined.summary, built, settings);
+    result = evaluateJoined(joined, settings);
   }
   const report: QualityReport = {
     inputs: { captures: captureFiles.length, groundTruthFiles, csv: csvFiles.length },
@@ -596,12 +592,7 @@ export async function estimateCommand(
   });
   if (!baseline.hasLabel)
     throw new InputError(`${o.calibration}: no label column "${o.groundTruthAttribute ?? 'label'}"`);
-  const calibration = calibrateCbpe(
-    buildEvaluationSet(baseline.pairs, {
-      problemType: 'BinaryClassification',
-      probabilityThreshold: threshold,
-    }).set as BinaryEvaluationSet,
-  );
+  const calibration = calibrateCbpeFromPairs(baseline.pairs, threshold);
   const windows: { name: string; estimate: CbpeEstimate }[] = [];
   for (const path of o.windows) {
     let scores: number[];

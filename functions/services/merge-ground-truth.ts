@@ -3,25 +3,21 @@ import { createGunzip } from 'node:zlib';
 import { parseCsvRows } from '../core/capture/csv.js';
 import { CaptureOptionsError } from '../core/capture/errors.js';
 import { parseCaptureStream } from '../core/capture/parse-capture.js';
-import { describeRejection } from '../core/capture/types.js';
+import { describeRejection, type Rejection } from '../core/capture/types.js';
 import { findEndpoint } from '../core/config/resolve.js';
 import { parseS3Uri, type S3Location } from '../core/config/s3-uri.js';
 import type { MonitorConfig } from '../core/config/schema.js';
 import {
   type CbpeCalibration,
   type CbpeEstimate,
-  calibrateCbpe,
+  calibrateCbpeFromPairs,
   estimatePerformance,
 } from '../core/quality/cbpe.js';
 import { toModelQualityViolationsFile } from '../core/quality/constraints.js';
-import {
-  type BinaryEvaluationSet,
-  buildEvaluationSet,
-  type EvaluationPair,
-} from '../core/quality/dataset.js';
+import type { EvaluationPair } from '../core/quality/dataset.js';
 import { QualityInputError } from '../core/quality/errors.js';
 import {
-  finishEvaluation,
+  evaluateJoined,
   type ModelQualityResult,
   type ModelQualitySettings,
   qualitySettingsFromConfig,
@@ -240,11 +236,7 @@ export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext
     notEvaluated = 'no capture of the window joined to a label';
   } else {
     try {
-      const built = buildEvaluationSet(joined.records, {
-        problemType: settings.problemType,
-        probabilityThreshold: settings.probabilityThreshold ?? 0.5,
-      });
-      result = finishEvaluation(joined.summary, built, settings);
+      result = evaluateJoined(joined, settings);
     } catch (err) {
       if (!(err instanceof QualityInputError)) throw err;
       notEvaluated = err.message;
@@ -387,24 +379,13 @@ async function readCaptures(window: { start: number; end: number }, ctx: MergeCo
   for (const variant of endpoint.variants) {
     for (let t = window.start; t < window.end; t += HOUR_MS) {
       const prefix = captureHourPrefix(endpoint.capture.key, endpoint.endpointName, variant, new Date(t));
-      for await (const object of store.list(bucket, prefix)) {
-        // Only objects directly in the hour's folder and named as SageMaker names capture files.
-        const name = object.key.slice(prefix.length);
-        if (name.includes('/') || !/\.jsonl(\.gz)?$/i.test(name)) continue;
-        const uri = `s3://${bucket}/${object.key}`;
-        let opened: Awaited<ReturnType<ObjectStore['getStream']>>;
-        try {
-          opened = await store.getStream({ bucket, key: object.key });
-        } catch (err) {
-          // Deleted between the listing and the read (e.g. by a lifecycle rule): nothing to use.
-          if (err instanceof ObjectNotFoundError) continue;
-          throw err;
-        }
-        counts.objects++;
+      // Named as SageMaker names capture files.
+      for await (const object of hourObjects(store, bucket, prefix, /\.jsonl(\.gz)?$/i)) {
+        const { uri } = object;
         collector.setSource(uri);
-        const source: AsyncIterable<Uint8Array> = /\.gz$/i.test(name)
-          ? Readable.from(opened.body).pipe(createGunzip())
-          : opened.body;
+        const source: AsyncIterable<Uint8Array> = /\.gz$/i.test(object.name)
+          ? Readable.from(object.body).pipe(createGunzip())
+          : object.body;
         let summary: Awaited<ReturnType<typeof parseCaptureStream>>;
         try {
           summary = await parseCaptureStream(source, collector, {
@@ -427,12 +408,7 @@ async function readCaptures(window: { start: number; end: number }, ctx: MergeCo
           }
           throw err;
         }
-        counts.lines += summary.lines;
-        counts.accepted += summary.accepted;
-        counts.rejected += summary.rejected;
-        for (const r of summary.rejections) {
-          if (rejections.length < REJECTIONS_KEPT) rejections.push(describeRejection(uri, r));
-        }
+        tally(counts, rejections, uri, summary);
       }
     }
   }
@@ -450,34 +426,59 @@ async function readGroundTruth(hours: { start: number; end: number }, ctx: Merge
   const rejections: string[] = [];
   for (let t = hours.start; t < hours.end; t += HOUR_MS) {
     const prefix = groundTruthHourPrefix(quality.groundTruth.key, new Date(t));
-    for await (const object of store.list(bucket, prefix)) {
-      const name = object.key.slice(prefix.length);
-      if (name.includes('/') || !/\.jsonl$/i.test(name)) continue;
-      const uri = `s3://${bucket}/${object.key}`;
-      let opened: Awaited<ReturnType<ObjectStore['getStream']>>;
-      try {
-        opened = await store.getStream({ bucket, key: object.key });
-      } catch (err) {
-        if (err instanceof ObjectNotFoundError) continue;
-        throw err;
-      }
-      counts.objects++;
+    for await (const object of hourObjects(store, bucket, prefix, /\.jsonl$/i)) {
       const collectedAt = collectionHourFromKey(object.key);
-      const summary = await parseGroundTruthStream(opened.body, (label) => labels.push(label), {
-        source: uri,
+      const summary = await parseGroundTruthStream(object.body, (label) => labels.push(label), {
+        source: object.uri,
         ...(collectedAt !== undefined ? { collectedAt } : {}),
         ...(quality.labelAttribute !== undefined ? { labelAttribute: quality.labelAttribute } : {}),
         maxRejectionsKept: REJECTIONS_KEPT,
       });
-      counts.lines += summary.lines;
-      counts.accepted += summary.accepted;
-      counts.rejected += summary.rejected;
-      for (const r of summary.rejections) {
-        if (rejections.length < REJECTIONS_KEPT) rejections.push(describeRejection(uri, r));
-      }
+      tally(counts, rejections, object.uri, summary);
     }
   }
   return { labels, counts, rejections };
+}
+
+/**
+ * The objects directly in the hour folder `prefix` (not in folders below it) whose names match `name`, opened
+ * one at a time, in listing order. An object deleted between the listing and the read (e.g. by a lifecycle
+ * rule) holds nothing to use: it is left out.
+ */
+async function* hourObjects(
+  store: ObjectStore,
+  bucket: string,
+  prefix: string,
+  name: RegExp,
+): AsyncGenerator<{ key: string; name: string; uri: string; body: AsyncIterable<Uint8Array> }> {
+  for await (const object of store.list(bucket, prefix)) {
+    const rest = object.key.slice(prefix.length);
+    if (rest.includes('/') || !name.test(rest)) continue;
+    let opened: Awaited<ReturnType<ObjectStore['getStream']>>;
+    try {
+      opened = await store.getStream({ bucket, key: object.key });
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) continue;
+      throw err;
+    }
+    yield { key: object.key, name: rest, uri: `s3://${bucket}/${object.key}`, body: opened.body };
+  }
+}
+
+/** Adds one object's line counts to `counts`, and its rejections, described, up to REJECTIONS_KEPT in all. */
+function tally(
+  counts: ReadCounts,
+  rejections: string[],
+  uri: string,
+  summary: { lines: number; accepted: number; rejected: number; rejections: readonly Rejection[] },
+): void {
+  counts.objects++;
+  counts.lines += summary.lines;
+  counts.accepted += summary.accepted;
+  counts.rejected += summary.rejected;
+  for (const r of summary.rejections) {
+    if (rejections.length < REJECTIONS_KEPT) rejections.push(describeRejection(uri, r));
+  }
 }
 
 /**
@@ -551,9 +552,5 @@ export function calibrate(
     probability: row[probability] ?? null,
     label: row[label] ?? null,
   }));
-  const built = buildEvaluationSet(pairs, {
-    problemType: 'BinaryClassification',
-    probabilityThreshold: threshold,
-  });
-  return calibrateCbpe(built.set as BinaryEvaluationSet);
+  return calibrateCbpeFromPairs(pairs, threshold);
 }

@@ -13,8 +13,12 @@
  * The estimate is valid while P(label | score) stays as calibrated (covariate shift is fine, concept shift is
  * not and cannot be seen without labels); it is reported as an estimate, with that assumption.
  */
-import type { BinaryEvaluationSet } from './dataset.js';
-import { descendingOrder } from './dataset.js';
+import {
+  type BinaryEvaluationSet,
+  buildEvaluationSet,
+  descendingOrder,
+  type EvaluationPair,
+} from './dataset.js';
 import { QualityInputError } from './errors.js';
 import { applyIsotonic, fitIsotonic, type IsotonicFit } from './isotonic.js';
 import { binaryMetrics } from './metrics.js';
@@ -108,6 +112,19 @@ export function calibrateCbpe(baseline: BinaryEvaluationSet): CbpeCalibration {
       brierCalibrated: brierCalibrated / baseline.n,
     },
   };
+}
+
+/**
+ * Fits the CBPE calibration on labelled baseline predictions, read as binary pairs (see `buildEvaluationSet`):
+ * a pair is predicted 1 when its probability is >= `threshold`.
+ * @throws QualityInputError when no pair is usable, or as {@link calibrateCbpe}
+ */
+export function calibrateCbpeFromPairs(pairs: Iterable<EvaluationPair>, threshold: number): CbpeCalibration {
+  const built = buildEvaluationSet(pairs, {
+    problemType: 'BinaryClassification',
+    probabilityThreshold: threshold,
+  });
+  return calibrateCbpe(built.set as BinaryEvaluationSet);
 }
 
 /**

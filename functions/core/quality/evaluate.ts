@@ -5,7 +5,7 @@ import {
   constraintsFromThresholds,
   type ModelQualityConstraintsFile,
 } from './constraints.js';
-import type { PairRejection } from './dataset.js';
+import type { EvaluationPair, PairRejection } from './dataset.js';
 import { buildEvaluationSet } from './dataset.js';
 import type { GroundTruthLabel } from './ground-truth.js';
 import { type JoinSummary, joinGroundTruth } from './join.js';
@@ -55,7 +55,7 @@ export interface ModelQualityResult {
 
 /**
  * Joins a window's captured predictions to ground truth, computes Model Monitor's model-quality statistics and
- * checks the constraints: the function the merge-ground-truth handler and `driftwatch quality` both call.
+ * checks the constraints.
  * @throws QualityInputError when no joined pair is usable (the message says how many were joined and why the
  * first was rejected)
  */
@@ -64,7 +64,21 @@ export function evaluateModelQuality(
   labels: Iterable<GroundTruthLabel>,
   settings: ModelQualitySettings,
 ): ModelQualityResult {
-  const joined = joinGroundTruth(predictions, labels, { lookbackHours: settings.lookbackHours ?? 24 });
+  return evaluateJoined(
+    joinGroundTruth(predictions, labels, { lookbackHours: settings.lookbackHours ?? 24 }),
+    settings,
+  );
+}
+
+/**
+ * The part of {@link evaluateModelQuality} after the join, for callers that report the join themselves: the
+ * merge-ground-truth service and `driftwatch quality` both call it.
+ * @throws QualityInputError when no joined pair is usable
+ */
+export function evaluateJoined(
+  joined: { records: readonly EvaluationPair[]; summary: JoinSummary },
+  settings: ModelQualitySettings,
+): ModelQualityResult {
   const built = buildEvaluationSet(joined.records, {
     problemType: settings.problemType,
     probabilityThreshold: settings.probabilityThreshold ?? 0.5,
