@@ -71,6 +71,23 @@ function mapping(o: Record<string, unknown>) {
   };
 }
 
+/** The bootstrap options of `gate` and `ab`: resamples, seed and confidence level. */
+function bootstrapOptions(command: Command): Command {
+  return command
+    .option('--samples <n>', 'bootstrap resamples (default 1000)', positiveInt)
+    .option('--seed <n>', 'bootstrap seed (default 42)', count)
+    .option('--confidence <c>', 'confidence level of the intervals (default 0.95)', number);
+}
+
+/** The bootstrap options as the command functions take them. */
+function bootstrap(o: Record<string, unknown>) {
+  return {
+    ...(o.samples !== undefined ? { samples: o.samples as number } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
+    ...(o.confidence !== undefined ? { confidence: o.confidence as number } : {}),
+  };
+}
+
 /** Registers `quality`, `gate`, `ab` and `estimate`. */
 export function registerQualityCommands(program: Command): void {
   mappingOptions(
@@ -118,30 +135,36 @@ export function registerQualityCommands(program: Command): void {
   );
 
   mappingOptions(
-    program
-      .command('gate')
-      .description('champion/challenger quality gate; exit 0 PROMOTE, 1 REJECT, 3 INCONCLUSIVE, 2 error')
-      .requiredOption('--candidate <file>', 'challenger: model-quality statistics.json or predictions .csv')
-      .requiredOption('--champion <file>', 'champion: model-quality statistics.json or predictions .csv')
-      .option('--labels <file>', 'labels for predictions without a label column: .csv or ground-truth .jsonl')
-      .option(
-        '--id-column <column>',
-        'column joining predictions to --labels (eventId for .jsonl); default: row order',
-      )
-      .option('--floor <metric=value>', "absolute bound on the challenger's metric (repeatable)", metricValue)
-      .option(
-        '--max-regression <metric=value>',
-        'allowed regression vs the champion (repeatable)',
-        metricValue,
-      )
-      .option(
-        '--min-improvement <metric=value>',
-        'required improvement vs the champion (repeatable)',
-        metricValue,
-      )
-      .option('--samples <n>', 'bootstrap resamples (default 1000)', positiveInt)
-      .option('--seed <n>', 'bootstrap seed (default 42)', count)
-      .option('--confidence <c>', 'confidence level of the intervals (default 0.95)', number)
+    bootstrapOptions(
+      program
+        .command('gate')
+        .description('champion/challenger quality gate; exit 0 PROMOTE, 1 REJECT, 3 INCONCLUSIVE, 2 error')
+        .requiredOption('--candidate <file>', 'challenger: model-quality statistics.json or predictions .csv')
+        .requiredOption('--champion <file>', 'champion: model-quality statistics.json or predictions .csv')
+        .option(
+          '--labels <file>',
+          'labels for predictions without a label column: .csv or ground-truth .jsonl',
+        )
+        .option(
+          '--id-column <column>',
+          'column joining predictions to --labels (eventId for .jsonl); default: row order',
+        )
+        .option(
+          '--floor <metric=value>',
+          "absolute bound on the challenger's metric (repeatable)",
+          metricValue,
+        )
+        .option(
+          '--max-regression <metric=value>',
+          'allowed regression vs the champion (repeatable)',
+          metricValue,
+        )
+        .option(
+          '--min-improvement <metric=value>',
+          'required improvement vs the champion (repeatable)',
+          metricValue,
+        ),
+    )
       .option('--mcnemar-alpha <a>', "significance level of McNemar's test (default 0.05)", number)
       .addOption(
         new Option('--format <format>', 'output format')
@@ -161,9 +184,7 @@ export function registerQualityCommands(program: Command): void {
         ...(o.floor ? { floors: o.floor as Record<string, number> } : {}),
         ...(o.maxRegression ? { maxRegression: o.maxRegression as Record<string, number> } : {}),
         ...(o.minImprovement ? { minImprovement: o.minImprovement as Record<string, number> } : {}),
-        ...(o.samples !== undefined ? { samples: o.samples as number } : {}),
-        ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
-        ...(o.confidence !== undefined ? { confidence: o.confidence as number } : {}),
+        ...bootstrap(o),
         ...(o.mcnemarAlpha !== undefined ? { mcnemarAlpha: o.mcnemarAlpha as number } : {}),
         ...(o.out ? { out: o.out as string } : {}),
       }),
@@ -171,25 +192,23 @@ export function registerQualityCommands(program: Command): void {
   );
 
   mappingOptions(
-    program
-      .command('ab')
-      .description('compare two production variants from their captures and ground truth; exit 0, 2 error')
-      .argument('<variantA>', "variant A's capture files or directory")
-      .argument('<variantB>', "variant B's capture files or directory")
-      .requiredOption('--ground-truth <paths...>', 'ground-truth .jsonl files or directories')
-      .option('--names <a,b>', 'variant names (default: the directory names)', list)
-      .option(
-        '--mde <effect>',
-        'minimum detectable effect in the primary metric (default 0.02 accuracy, 10% of MAE)',
-        number,
-      )
-      .option('--alpha <a>', 'significance level (default 0.05)', number)
-      .option('--power <p>', 'power for the sample-size requirement (default 0.8)', number)
-      .option('--metrics <list>', 'metrics given a bootstrap interval', list)
-      .option('--samples <n>', 'bootstrap resamples (default 1000)', positiveInt)
-      .option('--seed <n>', 'bootstrap seed (default 42)', count)
-      .option('--confidence <c>', 'confidence level of the intervals (default 0.95)', number)
-      .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
+    bootstrapOptions(
+      program
+        .command('ab')
+        .description('compare two production variants from their captures and ground truth; exit 0, 2 error')
+        .argument('<variantA>', "variant A's capture files or directory")
+        .argument('<variantB>', "variant B's capture files or directory")
+        .requiredOption('--ground-truth <paths...>', 'ground-truth .jsonl files or directories')
+        .option('--names <a,b>', 'variant names (default: the directory names)', list)
+        .option(
+          '--mde <effect>',
+          'minimum detectable effect in the primary metric (default 0.02 accuracy, 10% of MAE)',
+          number,
+        )
+        .option('--alpha <a>', 'significance level (default 0.05)', number)
+        .option('--power <p>', 'power for the sample-size requirement (default 0.8)', number)
+        .option('--metrics <list>', 'metrics given a bootstrap interval', list),
+    ).addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text')),
   ).action((variantA: string, variantB: string, o: Record<string, unknown>) => {
     const names = o.names as string[] | undefined;
     if (names !== undefined && names.length !== 2) {
@@ -206,9 +225,7 @@ export function registerQualityCommands(program: Command): void {
         ...(o.alpha !== undefined ? { alpha: o.alpha as number } : {}),
         ...(o.power !== undefined ? { power: o.power as number } : {}),
         ...(o.metrics ? { metrics: o.metrics as string[] } : {}),
-        ...(o.samples !== undefined ? { samples: o.samples as number } : {}),
-        ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
-        ...(o.confidence !== undefined ? { confidence: o.confidence as number } : {}),
+        ...bootstrap(o),
       }),
     );
   });

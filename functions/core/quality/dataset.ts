@@ -185,26 +185,40 @@ export function descendingOrder(scores: Float64Array): Uint32Array {
   return Uint32Array.from(order);
 }
 
-function multiclassSet(
+/**
+ * Labels and predictions of the pairs whose two values `read` accepts, in order; a pair it does not is failed
+ * with `<label|prediction> <value> is not <expected>` (the label is checked first).
+ */
+function readPairs<T>(
   pairs: Iterable<EvaluationPair>,
+  read: (value: RawValue) => T | undefined,
+  expected: string,
   fail: (index: number, reason: string) => void,
-): MulticlassEvaluationSet {
-  const labels: string[] = [];
-  const predicted: string[] = [];
+): { labels: T[]; predicted: T[] } {
+  const labels: T[] = [];
+  const predicted: T[] = [];
   let index = -1;
   for (const pair of pairs) {
     index++;
-    const label = classValue(pair.label);
-    const prediction = classValue(pair.prediction);
+    const label = read(pair.label);
+    const prediction = read(pair.prediction);
     if (label === undefined) {
-      fail(index, `label ${describeValue(pair.label)} is not a class label`);
+      fail(index, `label ${describeValue(pair.label)} is not ${expected}`);
     } else if (prediction === undefined) {
-      fail(index, `prediction ${describeValue(pair.prediction)} is not a class label`);
+      fail(index, `prediction ${describeValue(pair.prediction)} is not ${expected}`);
     } else {
       labels.push(label);
       predicted.push(prediction);
     }
   }
+  return { labels, predicted };
+}
+
+function multiclassSet(
+  pairs: Iterable<EvaluationPair>,
+  fail: (index: number, reason: string) => void,
+): MulticlassEvaluationSet {
+  const { labels, predicted } = readPairs(pairs, classValue, 'a class label', fail);
   const classes = sortClasses([...labels, ...predicted]);
   const position = new Map(classes.map((c, i) => [c, i]));
   return {
@@ -220,22 +234,7 @@ function regressionSet(
   pairs: Iterable<EvaluationPair>,
   fail: (index: number, reason: string) => void,
 ): RegressionEvaluationSet {
-  const labels: number[] = [];
-  const predicted: number[] = [];
-  let index = -1;
-  for (const pair of pairs) {
-    index++;
-    const label = numberValue(pair.label);
-    const prediction = numberValue(pair.prediction);
-    if (label === undefined) {
-      fail(index, `label ${describeValue(pair.label)} is not a finite number`);
-    } else if (prediction === undefined) {
-      fail(index, `prediction ${describeValue(pair.prediction)} is not a finite number`);
-    } else {
-      labels.push(label);
-      predicted.push(prediction);
-    }
-  }
+  const { labels, predicted } = readPairs(pairs, numberValue, 'a finite number', fail);
   return {
     problemType: 'Regression',
     n: labels.length,

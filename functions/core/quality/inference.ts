@@ -89,20 +89,9 @@ export function pairedBootstrap(
   sign: Readonly<Record<string, 1 | -1>>,
   options: BootstrapOptions = {},
 ): Record<string, BootstrapInterval> {
-  const { samples, seed, confidence } = checkBootstrap(options);
+  const settings = checkBootstrap(options);
   if (a.n !== b.n) throw new QualityInputError(`paired bootstrap: the sets have ${a.n} and ${b.n} rows`);
-  const random = new SeededRandom(seed);
-  const differences: Record<string, number[]> = Object.fromEntries(Object.keys(sign).map((m) => [m, []]));
-  const counts = new Uint32Array(a.n);
-  for (let s = 0; s < samples; s++) {
-    bootstrapCounts(a.n, random, counts);
-    const ma = computeMetrics(a, counts);
-    const mb = computeMetrics(b, counts);
-    for (const [metric, sg] of Object.entries(sign)) {
-      differences[metric]?.push(sg * ((mb[metric] ?? Number.NaN) - (ma[metric] ?? Number.NaN)));
-    }
-  }
-  return intervals(differences, confidence);
+  return bootstrapDifferences(a, b, sign, settings, true);
 }
 
 /**
@@ -117,14 +106,27 @@ export function unpairedBootstrap(
   sign: Readonly<Record<string, 1 | -1>>,
   options: BootstrapOptions = {},
 ): Record<string, BootstrapInterval> {
-  const { samples, seed, confidence } = checkBootstrap(options);
+  return bootstrapDifferences(a, b, sign, checkBootstrap(options), false);
+}
+
+/**
+ * The differences `sign * (metric(b) - metric(a))` of `samples` seeded resamples and their intervals. Paired:
+ * one draw of row counts serves both sets; unpaired: a is redrawn, then b, from the same generator.
+ */
+function bootstrapDifferences(
+  a: EvaluationSet,
+  b: EvaluationSet,
+  sign: Readonly<Record<string, 1 | -1>>,
+  { samples, seed, confidence }: Required<BootstrapOptions>,
+  paired: boolean,
+): Record<string, BootstrapInterval> {
   const random = new SeededRandom(seed);
   const differences: Record<string, number[]> = Object.fromEntries(Object.keys(sign).map((m) => [m, []]));
   const countsA = new Uint32Array(a.n);
-  const countsB = new Uint32Array(b.n);
+  const countsB = paired ? countsA : new Uint32Array(b.n);
   for (let s = 0; s < samples; s++) {
     bootstrapCounts(a.n, random, countsA);
-    bootstrapCounts(b.n, random, countsB);
+    if (!paired) bootstrapCounts(b.n, random, countsB);
     const ma = computeMetrics(a, countsA);
     const mb = computeMetrics(b, countsB);
     for (const [metric, sg] of Object.entries(sign)) {
