@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AUDIT_PREFIX } from '../../functions/shared/env.js';
 import { joinKey } from '../../functions/shared/s3-layout.js';
-import { grantListUnder, grantObjectRead, grantObjectWrite, type S3Location } from './s3-location.js';
+import { grantListAndRead, grantObjectWrite, type S3Location } from './s3-location.js';
 
 /** S3 Object Lock settings of the audit bucket. */
 export interface AuditObjectLock {
@@ -116,11 +116,7 @@ export class AuditTrailStore extends Construct implements S3Location {
     this.grantRead(grantee, endpointName);
     grantObjectWrite(
       grantee,
-      {
-        bucket: this.bucket,
-        prefix: this.prefix,
-        ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
-      },
+      this,
       endpointName,
       `Appends audit records of endpoint ${endpointName} only (one object per record, created with If-None-Match).`,
     );
@@ -128,12 +124,6 @@ export class AuditTrailStore extends Construct implements S3Location {
 
   /** Allows listing and reading one endpoint's chain (what `driftwatch audit` needs). */
   grantRead(grantee: iam.IGrantable, endpointName: string): void {
-    const location = {
-      bucket: this.bucket,
-      prefix: this.prefix,
-      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
-    };
-    grantListUnder(grantee, location, endpointName);
-    grantObjectRead(grantee, location, endpointName, `Reads audit records of endpoint ${endpointName} only.`);
+    grantListAndRead(grantee, this, endpointName, `Reads audit records of endpoint ${endpointName} only.`);
   }
 }

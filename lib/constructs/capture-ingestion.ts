@@ -15,7 +15,7 @@ import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { DriftwatchFunction } from './driftwatch-function.js';
 import { handlerEntry } from './function-bundling.js';
 import type { IReportsStore } from './reports-store.js';
-import { grantListUnder, grantObjectRead, type S3Location } from './s3-location.js';
+import { grantListAndRead, type S3Location } from './s3-location.js';
 
 /** Function settings shared by the ingestion and the window evaluation. */
 export interface MonitorFunctionOptions {
@@ -157,8 +157,7 @@ export class CaptureIngestion extends Construct {
 
 /** Allows listing and reading the baseline files under `baseline.prefix`. */
 export function grantBaselineRead(grantee: iam.IGrantable, baseline: S3Location, endpointName: string): void {
-  grantListUnder(grantee, baseline, '');
-  grantObjectRead(
+  grantListAndRead(
     grantee,
     baseline,
     '',

@@ -16,7 +16,7 @@ import { workflowFunction } from '../workflows/functions.js';
 import { createdBy, stateMachineName as defaultStateMachineName, sageMakerArn } from '../workflows/naming.js';
 import type { AuditTrailStore } from './audit-trail.js';
 import { grantDescribeServing } from './retraining-workflow.js';
-import { grant, grantListUnder, grantObjectRead, grantObjectWrite, type S3Location } from './s3-location.js';
+import { grant, grantListAndRead, grantObjectWrite, type S3Location } from './s3-location.js';
 
 /** SageMaker's limit on AutoRollbackConfiguration alarms. */
 export const MAX_ROLLBACK_ALARMS = 10;
@@ -120,10 +120,8 @@ export class DeploymentWorkflow extends Construct {
       'rotate the baseline',
       options,
     );
-    grantListUnder(rotate.role, props.artifacts, '');
-    grantObjectRead(rotate.role, props.artifacts, '', 'Reads the baselines registered with the packages.');
-    grantListUnder(rotate.role, props.baseline, '');
-    grantObjectRead(rotate.role, props.baseline, '', `Checks the baseline files of ${endpoint.name}.`);
+    grantListAndRead(rotate.role, props.artifacts, '', 'Reads the baselines registered with the packages.');
+    grantListAndRead(rotate.role, props.baseline, '', `Checks the baseline files of ${endpoint.name}.`);
     grantObjectWrite(rotate.role, props.baseline, '', `Replaces the baseline files of ${endpoint.name}.`);
     grant(
       rotate.role,

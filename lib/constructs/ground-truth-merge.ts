@@ -18,7 +18,7 @@ import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { DriftwatchFunction } from './driftwatch-function.js';
 import { handlerEntry } from './function-bundling.js';
 import type { IReportsStore } from './reports-store.js';
-import { grantListUnder, grantObjectRead, keyPrefix, type S3Location } from './s3-location.js';
+import { grantListAndRead, grantListUnder, keyPrefix, type S3Location } from './s3-location.js';
 
 /** Properties of a {@link GroundTruthMerge}. */
 export interface GroundTruthMergeProps extends MonitorFunctionOptions {
@@ -114,8 +114,7 @@ export class GroundTruthMerge extends Construct {
     grantListUnder(fn.role, props.captureSource, props.endpointName);
     props.captureSource.grantReadCapture(fn.role, props.endpointName);
     // Ground truth: listed by collection hour and read, under its prefix only.
-    grantListUnder(fn.role, props.groundTruth, '');
-    grantObjectRead(
+    grantListAndRead(
       fn.role,
       props.groundTruth,
       '',

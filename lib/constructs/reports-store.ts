@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { joinKey, PROFILES_PREFIX, REPORTS_PREFIX } from '../../functions/shared/s3-layout.js';
-import { grantListUnder, grantObjectRead, grantObjectWrite, type S3Location } from './s3-location.js';
+import { grantListAndRead, grantObjectWrite, type S3Location } from './s3-location.js';
 import { SecureBucket, type SecureBucketProps } from './secure-bucket.js';
 
 /** Properties of a {@link ReportsStore}. */
@@ -89,8 +89,7 @@ export class ReportsStore extends Construct implements IReportsStore {
 
   /** Allows listing and reading one endpoint's profiles. */
   grantProfileRead(grantee: iam.IGrantable, endpointName: string): void {
-    grantListUnder(grantee, this, joinKey(PROFILES_PREFIX, endpointName));
-    grantObjectRead(
+    grantListAndRead(
       grantee,
       this,
       joinKey(PROFILES_PREFIX, endpointName),

@@ -5,7 +5,6 @@ import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,14 +12,18 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EndpointConfig } from '../../functions/core/config/endpoint-schema.js';
-import { parseS3Uri } from '../../functions/core/config/s3-uri.js';
-import { joinKey } from '../../functions/shared/s3-layout.js';
 import { acknowledgeFinding, acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
 import { workflowFunction } from '../workflows/functions.js';
 import { createdBy, stateMachineName as defaultStateMachineName, sageMakerArn } from '../workflows/naming.js';
 import { retrainingDefinition } from '../workflows/retraining.js';
 import type { AuditTrailStore } from './audit-trail.js';
-import { grant, grantListUnder, grantObjectRead, grantObjectWrite, type S3Location } from './s3-location.js';
+import {
+  grant,
+  grantListAndRead,
+  grantObjectWrite,
+  ImportedLocations,
+  type S3Location,
+} from './s3-location.js';
 
 /** Properties of a {@link RetrainingWorkflow}. */
 export interface RetrainingWorkflowProps {
@@ -124,7 +127,7 @@ export class RetrainingWorkflow extends Construct {
   /** The retraining schedule, when configured. */
   readonly schedule?: scheduler.Schedule;
 
-  private readonly buckets = new Map<string, s3.IBucket>();
+  private readonly imports = new ImportedLocations(this);
 
   constructor(scope: Construct, id: string, props: RetrainingWorkflowProps) {
     super(scope, id);
@@ -222,8 +225,7 @@ export class RetrainingWorkflow extends Construct {
         timeout: Duration.minutes(15),
       },
     );
-    grantListUnder(evaluate.role, props.artifacts, '');
-    grantObjectRead(
+    grantListAndRead(
       evaluate.role,
       props.artifacts,
       '',
@@ -317,24 +319,8 @@ export class RetrainingWorkflow extends Construct {
     return this.stateMachine.metricFailed(props);
   }
 
-  private bucket(name: string): s3.IBucket {
-    let bucket = this.buckets.get(name);
-    if (bucket === undefined) {
-      bucket = s3.Bucket.fromBucketName(this, `Bucket-${name}`, name);
-      this.buckets.set(name, bucket);
-    }
-    return bucket;
-  }
-
-  private locationOf(uri: string): S3Location {
-    const { bucket, key } = parseS3Uri(uri);
-    return { bucket: this.bucket(bucket), prefix: joinKey(key) };
-  }
-
   private grantPrefixRead(grantee: iam.IGrantable, uri: string, why: string): void {
-    const location = this.locationOf(uri);
-    grantListUnder(grantee, location, '');
-    grantObjectRead(grantee, location, '', why);
+    grantListAndRead(grantee, this.imports.locationOf(uri), '', why);
   }
 
   /** The SageMaker execution role: reads the channels and holdout, writes models and predictions, pulls images. */
@@ -352,15 +338,14 @@ export class RetrainingWorkflow extends Construct {
       this.grantPrefixRead(role, channel.s3Uri, `Training reads channel ${channel.name}.`);
     }
     this.grantPrefixRead(role, evaluation.holdoutS3Uri, 'Scoring jobs read the holdout.');
-    const output = this.locationOf(training.outputS3Uri);
+    const output = this.imports.locationOf(training.outputS3Uri);
     grantObjectWrite(role, output, '', 'Training writes model artifacts under the configured output prefix.');
     this.grantPrefixRead(
       role,
       training.outputS3Uri,
       'Candidate models and scoring jobs read the trained artifacts.',
     );
-    grantListUnder(role, props.artifacts, '');
-    grantObjectRead(role, props.artifacts, '', 'Scoring jobs read their own outputs (multipart uploads).');
+    grantListAndRead(role, props.artifacts, '', 'Scoring jobs read their own outputs (multipart uploads).');
     grantObjectWrite(role, props.artifacts, '', 'Scoring jobs write predictions under the run prefix.');
     const images = [training.image, training.inferenceImage, evaluation.processingImage].filter(
       (image): image is string => image !== undefined,

@@ -1,6 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { parseS3Uri } from '../../functions/core/config/s3-uri.js';
 import { joinKey } from '../../functions/shared/s3-layout.js';
 import { acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
 
@@ -12,6 +14,27 @@ export interface S3Location {
   readonly prefix: string;
   /** Customer-managed key of the objects; readers get `kms:Decrypt`, writers `kms:GenerateDataKey` too. */
   readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Locations of `s3://` URIs from the configuration, in buckets imported by name: each bucket once into `scope` (as
+ * `Bucket-<name>`), however many URIs point into it. Their objects' keys are not known (no `encryptionKey`).
+ */
+export class ImportedLocations {
+  private readonly buckets = new Map<string, s3.IBucket>();
+
+  constructor(private readonly scope: Construct) {}
+
+  /** The bucket and prefix of `uri` (`s3://bucket/prefix`). */
+  locationOf(uri: string): S3Location {
+    const { bucket, key } = parseS3Uri(uri);
+    let imported = this.buckets.get(bucket);
+    if (imported === undefined) {
+      imported = s3.Bucket.fromBucketName(this.scope, `Bucket-${bucket}`, bucket);
+      this.buckets.set(bucket, imported);
+    }
+    return { bucket: imported, prefix: joinKey(key) };
+  }
 }
 
 /** `prefix` + `/` (or `''` for the bucket root): what an object key under `prefix` starts with. */
@@ -30,15 +53,7 @@ export function grantObjectRead(
   subPrefix: string,
   why: string,
 ) {
-  grant(
-    grantee,
-    ['s3:GetObject'],
-    [location.bucket.arnForObjects(`${keyPrefix(location.prefix, subPrefix)}*`)],
-    why,
-  );
-  if (location.encryptionKey !== undefined) {
-    grant(grantee, ['kms:Decrypt'], [location.encryptionKey.keyArn], why);
-  }
+  grantObjects(grantee, location, subPrefix, ['s3:GetObject'], ['kms:Decrypt'], why);
 }
 
 /**
@@ -51,15 +66,21 @@ export function grantObjectWrite(
   subPrefix: string,
   why: string,
 ) {
-  grant(
-    grantee,
-    ['s3:PutObject'],
-    [location.bucket.arnForObjects(`${keyPrefix(location.prefix, subPrefix)}*`)],
-    why,
-  );
-  if (location.encryptionKey !== undefined) {
-    grant(grantee, ['kms:GenerateDataKey', 'kms:Decrypt'], [location.encryptionKey.keyArn], why);
-  }
+  grantObjects(grantee, location, subPrefix, ['s3:PutObject'], ['kms:GenerateDataKey', 'kms:Decrypt'], why);
+}
+
+/**
+ * Allows listing (see {@link grantListUnder}) and reading (see {@link grantObjectRead}) the objects under
+ * `subPrefix` of `location`: what a reader of files whose names it does not know in advance needs.
+ */
+export function grantListAndRead(
+  grantee: iam.IGrantable,
+  location: S3Location,
+  subPrefix: string,
+  why: string,
+): void {
+  grantListUnder(grantee, location, subPrefix);
+  grantObjectRead(grantee, location, subPrefix, why);
 }
 
 /**
@@ -83,5 +104,25 @@ export function grant(grantee: iam.IGrantable, actions: string[], resources: str
   const principal = grantee.grantPrincipal;
   if (principal instanceof iam.Role) {
     acknowledgeWildcards(defaultPolicyOf(principal), statement, why);
+  }
+}
+
+// The object ARN under the prefix, then the key's actions (when the objects have a customer-managed key).
+function grantObjects(
+  grantee: iam.IGrantable,
+  location: S3Location,
+  subPrefix: string,
+  objectActions: string[],
+  keyActions: string[],
+  why: string,
+): void {
+  grant(
+    grantee,
+    objectActions,
+    [location.bucket.arnForObjects(`${keyPrefix(location.prefix, subPrefix)}*`)],
+    why,
+  );
+  if (location.encryptionKey !== undefined) {
+    grant(grantee, keyActions, [location.encryptionKey.keyArn], why);
   }
 }

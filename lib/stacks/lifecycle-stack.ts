@@ -3,18 +3,17 @@ import { type App, CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { EndpointConfig, MonitorConfig } from '../../functions/core/config/index.js';
-import { parseS3Uri } from '../../functions/core/config/s3-uri.js';
 import { joinKey } from '../../functions/shared/s3-layout.js';
 import { AuditTrailStore } from '../constructs/audit-trail.js';
 import { createDeadLetterQueue } from '../constructs/dead-letter-queue.js';
 import { DeploymentWorkflow } from '../constructs/deployment-workflow.js';
 import { RetrainingWorkflow } from '../constructs/retraining-workflow.js';
-import { grant, grantListUnder, grantObjectRead, type S3Location } from '../constructs/s3-location.js';
+import { grant, grantListAndRead, ImportedLocations, type S3Location } from '../constructs/s3-location.js';
 import { createAccessLogsBucket, SecureBucket } from '../constructs/secure-bucket.js';
 import type { MonitoringApp } from '../monitoring-app.js';
 import { workflowFunction } from '../workflows/functions.js';
@@ -105,7 +104,7 @@ export class LifecycleStack extends Stack {
 
   private accessLogs?: s3.IBucket;
   private artifactsBucket?: SecureBucket;
-  private readonly buckets = new Map<string, s3.IBucket>();
+  private readonly imports = new ImportedLocations(this);
 
   constructor(scope: Construct, id: string, props: LifecycleStackProps) {
     super(scope, id, props);
@@ -117,7 +116,7 @@ export class LifecycleStack extends Stack {
     });
     const audit = config.audit;
     if (audit.s3Uri !== undefined) {
-      const location = this.locationOf(audit.s3Uri);
+      const location = this.imports.locationOf(audit.s3Uri);
       this.auditTrail = new AuditTrailStore(this, 'AuditTrail', {
         existingBucket: location.bucket,
         prefix: location.prefix,
@@ -191,7 +190,7 @@ export class LifecycleStack extends Stack {
         modelRole = workflow.sageMakerRole;
       }
       if (wantsDeployment) {
-        const baseline = this.locationOf(endpoint.baseline.s3Uri);
+        const baseline = this.imports.locationOf(endpoint.baseline.s3Uri);
         const workflow = new DeploymentWorkflow(scope, 'Deployment', {
           endpoint,
           configFile: props.configFile,
@@ -265,15 +264,14 @@ export class LifecycleStack extends Stack {
       'ecr:GetAuthorizationToken supports no resource-level permissions.',
     );
     const reports = this.artifactsOf(endpoint);
-    grantListUnder(role, reports, '');
-    grantObjectRead(role, reports, '', 'Reads model artifacts kept with the retraining artifacts.');
+    grantListAndRead(role, reports, '', 'Reads model artifacts kept with the retraining artifacts.');
     return role;
   }
 
   private artifactsOf(endpoint: EndpointConfig): S3Location {
     const uri = endpoint.retraining?.evaluation.outputS3Uri ?? endpoint.reports.s3Uri;
     if (uri !== undefined) {
-      const location = this.locationOf(uri);
+      const location = this.imports.locationOf(uri);
       return endpoint.retraining?.evaluation.outputS3Uri !== undefined
         ? location
         : { ...location, prefix: joinKey(location.prefix, 'retraining', endpoint.name) };
@@ -286,16 +284,6 @@ export class LifecycleStack extends Stack {
       prefix: joinKey('retraining', endpoint.name),
       encryptionKey: this.artifactsBucket.encryptionKey,
     };
-  }
-
-  private locationOf(uri: string): S3Location {
-    const { bucket, key } = parseS3Uri(uri);
-    let imported = this.buckets.get(bucket);
-    if (imported === undefined) {
-      imported = s3.Bucket.fromBucketName(this, `Bucket-${bucket}`, bucket);
-      this.buckets.set(bucket, imported);
-    }
-    return { bucket: imported, prefix: joinKey(key) };
   }
 
   private accessLogsBucket(): s3.IBucket {
