@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { joinKey } from '../../functions/shared/s3-layout.js';
 import { acknowledgeFinding } from '../nag.js';
 import { grant, grantObjectRead, keyPrefix, type S3Location } from './s3-location.js';
-import { SecureBucket, type SecureBucketProps } from './secure-bucket.js';
+import { existingOrSecureBucket, type SecureBucket, type SecureBucketProps } from './secure-bucket.js';
 
 /** Properties of a {@link CaptureSource}. */
 export interface CaptureSourceProps {
@@ -62,27 +62,10 @@ export class CaptureSource extends Construct implements ICaptureSource {
 
   constructor(scope: Construct, id: string, props: CaptureSourceProps) {
     super(scope, id);
-    if (props.existingBucket !== undefined && props.bucketProps !== undefined) {
-      throw new Error(
-        `${this.node.path}: got both existingBucket and bucketProps; pass existingBucket to use a bucket that ` +
-          'exists, or bucketProps to configure the bucket this construct creates, not both',
-      );
-    }
-    if (props.existingBucket === undefined && props.existingBucketKey !== undefined) {
-      throw new Error(
-        `${this.node.path}: got existingBucketKey without existingBucket; the key of a created bucket is set ` +
-          'with bucketProps.encryptionKey',
-      );
-    }
+    const { bucket, encryptionKey } = existingOrSecureBucket(this, props);
+    this.bucket = bucket;
+    this.encryptionKey = encryptionKey;
     this.prefix = joinKey(props.capturePrefix);
-    if (props.existingBucket !== undefined) {
-      this.bucket = props.existingBucket;
-      this.encryptionKey = props.existingBucketKey;
-    } else {
-      const created = new SecureBucket(this, 'Bucket', props.bucketProps);
-      this.bucket = created.bucket;
-      this.encryptionKey = created.encryptionKey;
-    }
     this.bucket.enableEventBridgeNotification();
     acknowledgeNotificationsHandler(Stack.of(this));
   }

@@ -4,7 +4,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { joinKey, PROFILES_PREFIX, REPORTS_PREFIX } from '../../functions/shared/s3-layout.js';
 import { grantListAndRead, grantObjectWrite, type S3Location } from './s3-location.js';
-import { SecureBucket, type SecureBucketProps } from './secure-bucket.js';
+import { existingOrSecureBucket, type SecureBucket, type SecureBucketProps } from './secure-bucket.js';
 
 /** Properties of a {@link ReportsStore}. */
 export interface ReportsStoreProps {
@@ -54,27 +54,10 @@ export class ReportsStore extends Construct implements IReportsStore {
 
   constructor(scope: Construct, id: string, props: ReportsStoreProps = {}) {
     super(scope, id);
-    if (props.existingBucket !== undefined && props.bucketProps !== undefined) {
-      throw new Error(
-        `${this.node.path}: got both existingBucket and bucketProps; pass existingBucket to use a bucket that ` +
-          'exists, or bucketProps to configure the bucket this construct creates, not both',
-      );
-    }
-    if (props.existingBucket === undefined && props.existingBucketKey !== undefined) {
-      throw new Error(
-        `${this.node.path}: got existingBucketKey without existingBucket; the key of a created bucket is set ` +
-          'with bucketProps.encryptionKey',
-      );
-    }
+    const { bucket, encryptionKey } = existingOrSecureBucket(this, props);
+    this.bucket = bucket;
+    this.encryptionKey = encryptionKey;
     this.prefix = joinKey(props.prefix ?? '');
-    if (props.existingBucket !== undefined) {
-      this.bucket = props.existingBucket;
-      this.encryptionKey = props.existingBucketKey;
-    } else {
-      const created = new SecureBucket(this, 'Bucket', props.bucketProps);
-      this.bucket = created.bucket;
-      this.encryptionKey = created.encryptionKey;
-    }
   }
 
   /** Allows writing (overwriting) one endpoint's profiles. */

@@ -77,6 +77,54 @@ export class SecureBucket extends Construct {
   }
 }
 
+/** The bucket choice of a construct that uses an existing bucket or creates a {@link SecureBucket}. */
+export interface ExistingOrSecureBucketProps {
+  /**
+   * The bucket to use. Give this or `bucketProps`, not both.
+   * @default - a new {@link SecureBucket} built from `bucketProps`
+   */
+  readonly existingBucket?: s3.IBucket;
+  /**
+   * Key of the objects in `existingBucket`; only with `existingBucket`.
+   * @default - the objects need no key permission
+   */
+  readonly existingBucketKey?: kms.IKey;
+  /**
+   * Settings of the {@link SecureBucket} created when `existingBucket` is not given.
+   * @default - a {@link SecureBucket} with its defaults
+   */
+  readonly bucketProps?: SecureBucketProps;
+}
+
+/**
+ * `existingBucket` with `existingBucketKey`, or a new {@link SecureBucket} `Bucket` in `scope` from `bucketProps`
+ * (aws-solutions-constructs' existing-or-props rule).
+ * @throws Error naming `scope`'s path when both `existingBucket` and `bucketProps` are given, or
+ *   `existingBucketKey` without `existingBucket`.
+ */
+export function existingOrSecureBucket(
+  scope: Construct,
+  props: ExistingOrSecureBucketProps,
+): { readonly bucket: s3.IBucket; readonly encryptionKey?: kms.IKey } {
+  if (props.existingBucket !== undefined && props.bucketProps !== undefined) {
+    throw new Error(
+      `${scope.node.path}: got both existingBucket and bucketProps; pass existingBucket to use a bucket that ` +
+        'exists, or bucketProps to configure the bucket this construct creates, not both',
+    );
+  }
+  if (props.existingBucket === undefined && props.existingBucketKey !== undefined) {
+    throw new Error(
+      `${scope.node.path}: got existingBucketKey without existingBucket; the key of a created bucket is set ` +
+        'with bucketProps.encryptionKey',
+    );
+  }
+  if (props.existingBucket !== undefined) {
+    return { bucket: props.existingBucket, encryptionKey: props.existingBucketKey };
+  }
+  const created = new SecureBucket(scope, 'Bucket', props.bucketProps);
+  return { bucket: created.bucket, encryptionKey: created.encryptionKey };
+}
+
 /**
  * A bucket for S3 server access logs: SSE-S3 (the only encryption S3 log delivery supports), TLS-only, public
  * access blocked, logs expire after `expiration`. (cdk-nag's S1 does not ask a log target to log itself.)
