@@ -9,6 +9,7 @@ export * from './constructs/driftwatch-function.js';
 export * from './constructs/endpoint-monitor.js';
 export * from './constructs/function-bundling.js';
 export * from './constructs/ground-truth-merge.js';
+export * from './constructs/monitor-function.js';
 export * from './constructs/monitoring-alarms.js';
 export * from './constructs/monitoring-dashboard.js';
 export * from './constructs/monitoring-metrics.js';

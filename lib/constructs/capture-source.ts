@@ -6,7 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { joinKey } from '../../functions/shared/s3-layout.js';
 import { acknowledgeFinding } from '../nag.js';
-import { grant, grantObjectRead, keyPrefix, type S3Location } from './s3-location.js';
+import { grant, grantObjectRead, keyPrefix, objectCreatedPattern, type S3Location } from './s3-location.js';
 import { existingOrSecureBucket, type SecureBucket, type SecureBucketProps } from './secure-bucket.js';
 
 /** Properties of a {@link CaptureSource}. */
@@ -77,14 +77,7 @@ export class CaptureSource extends Construct implements ICaptureSource {
 
   /** An EventBridge pattern matching `Object Created` events of this bucket under one endpoint's capture prefix. */
   objectCreatedPattern(endpointName: string): events.EventPattern {
-    return {
-      source: ['aws.s3'],
-      detailType: ['Object Created'],
-      detail: {
-        bucket: { name: [this.bucket.bucketName] },
-        object: { key: [{ prefix: this.endpointPrefix(endpointName) }] },
-      },
-    };
+    return objectCreatedPattern(this.bucket, this.endpointPrefix(endpointName));
   }
 
   /** Allows reading one endpoint's capture objects (`s3:GetObject` under its prefix, `kms:Decrypt` on the key). */

@@ -16,6 +16,7 @@ import { CaptureIngestion } from './capture-ingestion.js';
 import { CaptureSource } from './capture-source.js';
 import { createDeadLetterQueue } from './dead-letter-queue.js';
 import { GroundTruthMerge } from './ground-truth-merge.js';
+import type { MonitorFunctionProps } from './monitor-function.js';
 import {
   type AlarmOptions,
   type AlarmSeverity,
@@ -95,30 +96,28 @@ export class EndpointMonitor extends Construct {
       existingBucket: props.captureBucket,
       existingBucketKey: props.captureKey,
     });
-    const deadLetterQueue = createDeadLetterQueue(this, 'DeadLetterQueue', props.encryptionKey);
-    this.ingestion = new CaptureIngestion(this, 'Ingestion', {
+    // The three monitor functions share one dead-letter queue and the endpoint's schedule time zone.
+    const monitorProps: MonitorFunctionProps = {
       endpointName: endpoint.name,
-      captureSource: this.captureSource,
       baseline: props.baseline,
       reports: props.reports,
       configFile: props.configFile,
-      deadLetterQueue,
+      deadLetterQueue: createDeadLetterQueue(this, 'DeadLetterQueue', props.encryptionKey),
+    };
+    const inEndpointTimeZone = (expression: string) =>
+      scheduler.ScheduleExpression.expression(expression, TimeZone.of(endpoint.schedule.timezone));
+    this.ingestion = new CaptureIngestion(this, 'Ingestion', {
+      ...monitorProps,
+      captureSource: this.captureSource,
     });
     this.evaluation = new WindowEvaluation(this, 'Evaluation', {
-      endpointName: endpoint.name,
-      baseline: props.baseline,
-      reports: props.reports,
-      configFile: props.configFile,
-      deadLetterQueue,
-      schedule: scheduler.ScheduleExpression.expression(
-        endpoint.schedule.evaluateExpression,
-        TimeZone.of(endpoint.schedule.timezone),
-      ),
+      ...monitorProps,
+      schedule: inEndpointTimeZone(endpoint.schedule.evaluateExpression),
     });
     if (endpoint.groundTruth !== undefined && endpoint.modelQuality !== undefined) {
       const groundTruth = parseS3Uri(endpoint.groundTruth.s3Uri);
       this.quality = new GroundTruthMerge(this, 'Quality', {
-        endpointName: endpoint.name,
+        ...monitorProps,
         groundTruth: {
           bucket:
             props.groundTruthBucket ??
@@ -127,14 +126,7 @@ export class EndpointMonitor extends Construct {
           encryptionKey: props.groundTruthKey,
         },
         captureSource: this.captureSource,
-        baseline: props.baseline,
-        reports: props.reports,
-        configFile: props.configFile,
-        deadLetterQueue,
-        schedule: scheduler.ScheduleExpression.expression(
-          endpoint.groundTruth.mergeExpression,
-          TimeZone.of(endpoint.schedule.timezone),
-        ),
+        schedule: inEndpointTimeZone(endpoint.groundTruth.mergeExpression),
       });
     }
     this.backfill = new BackfillWorkflow(this, 'Backfill', {

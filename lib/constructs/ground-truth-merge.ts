@@ -1,27 +1,31 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as events from 'aws-cdk-lib/aws-events';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV } from '../../functions/shared/env.js';
-import { DRIFTWATCH_NAMESPACE } from '../../functions/shared/metrics.js';
-import { acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
-import { grantBaselineRead, type MonitorFunctionOptions } from './capture-ingestion.js';
 import type { ICaptureSource } from './capture-source.js';
-import { createDeadLetterQueue } from './dead-letter-queue.js';
-import { DriftwatchFunction } from './driftwatch-function.js';
-import { handlerEntry } from './function-bundling.js';
+import {
+  createMonitorFunction,
+  createObjectCreatedRule,
+  grantBaselineRead,
+  type MonitorFunctionProps,
+  type MonitorScheduleOptions,
+  scheduleMonitorFunction,
+} from './monitor-function.js';
 import type { IReportsStore } from './reports-store.js';
-import { grantListAndRead, grantListUnder, keyPrefix, type S3Location } from './s3-location.js';
+import {
+  grantListAndRead,
+  grantListUnder,
+  keyPrefix,
+  objectCreatedPattern,
+  type S3Location,
+} from './s3-location.js';
 
 /** Properties of a {@link GroundTruthMerge}. */
-export interface GroundTruthMergeProps extends MonitorFunctionOptions {
+export interface GroundTruthMergeProps extends MonitorFunctionProps, MonitorScheduleOptions {
   /** The monitored SageMaker endpoint (its configuration needs `groundTruth` and `modelQuality`). */
   readonly endpointName: string;
   /**
@@ -35,28 +39,16 @@ export interface GroundTruthMergeProps extends MonitorFunctionOptions {
   readonly baseline: S3Location;
   /** Where the model-quality results are written (`reports/<endpoint>/<schedule>/model-quality/...`). */
   readonly reports: IReportsStore;
-  /** The monitor configuration file, bundled next to the handler. */
-  readonly configFile: string;
   /**
    * When scheduled evaluations start (EventBridge Scheduler expression, with its time zone).
    * @default ScheduleExpression.rate(Duration.hours(1))
    */
   readonly schedule?: scheduler.ScheduleExpression;
   /**
-   * Whether the schedule is enabled.
-   * @default true
-   */
-  readonly scheduleEnabled?: boolean;
-  /**
    * Receives events and evaluations that failed after every retry.
    * @default - a new KMS-encrypted queue
    */
   readonly deadLetterQueue?: sqs.IQueue;
-  /**
-   * Key of the dead-letter queue created when `deadLetterQueue` is not given.
-   * @default - a new KMS key
-   */
-  readonly encryptionKey?: kms.IKey;
 }
 
 /**
@@ -88,27 +80,14 @@ export class GroundTruthMerge extends Construct {
 
   constructor(scope: Construct, id: string, props: GroundTruthMergeProps) {
     super(scope, id);
-    this.deadLetterQueue =
-      props.deadLetterQueue ?? createDeadLetterQueue(this, 'DeadLetterQueue', props.encryptionKey);
-    const fn = new DriftwatchFunction(this, 'Merge', {
-      entry: props.entry ?? handlerEntry('merge-ground-truth.ts'),
-      configFile: props.configFile,
+    const { fn, deadLetterQueue } = createMonitorFunction(this, 'Merge', props, {
+      handlerFile: 'merge-ground-truth.ts',
+      serviceName: 'driftwatch-merge-ground-truth',
       description: `driftwatch: joins ground truth to the captures of endpoint ${props.endpointName} (model quality)`,
-      environment: {
-        [ENV.endpointName]: props.endpointName,
-        [ENV.reportsBucket]: props.reports.bucket.bucketName,
-        [ENV.reportsPrefix]: props.reports.prefix,
-        [ENV.powertoolsServiceName]: 'driftwatch-merge-ground-truth',
-        [ENV.powertoolsMetricsNamespace]: DRIFTWATCH_NAMESPACE,
-      },
-      deadLetterQueue: this.deadLetterQueue,
-      memorySize: props.memorySize,
       // A window spans lookbackHours + 1 hours of capture.
-      timeout: props.timeout ?? Duration.minutes(10),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      retryAttempts: props.retryAttempts,
-      logRetention: props.logRetention,
+      defaultTimeout: Duration.minutes(10),
     });
+    this.deadLetterQueue = deadLetterQueue;
     this.function = fn.function;
     // Captures: listed hour by hour and read, under the endpoint's prefix only.
     grantListUnder(fn.role, props.captureSource, props.endpointName);
@@ -126,51 +105,18 @@ export class GroundTruthMerge extends Construct {
     props.reports.grantReportWrite(fn.role, props.endpointName);
 
     props.groundTruth.bucket.enableEventBridgeNotification();
-    this.rule = new events.Rule(this, 'ObjectCreated', {
-      description: `driftwatch: ground-truth objects of endpoint ${props.endpointName} -> merge-ground-truth`,
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: {
-          bucket: { name: [props.groundTruth.bucket.bucketName] },
-          object: { key: [{ prefix: keyPrefix(props.groundTruth.prefix) }] },
-        },
-      },
-      targets: [
-        new targets.LambdaFunction(this.function, {
-          deadLetterQueue: this.deadLetterQueue,
-          retryAttempts: 185,
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
-    });
-
-    const role = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: `Lets EventBridge Scheduler start model-quality evaluations of ${props.endpointName}`,
-    });
-    this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: `driftwatch: evaluate the model quality of the latest window of endpoint ${props.endpointName}`,
-      schedule: props.schedule ?? scheduler.ScheduleExpression.rate(Duration.hours(1)),
-      enabled: props.scheduleEnabled ?? true,
-      target: new schedulerTargets.LambdaInvoke(this.function, {
-        role,
-        input: scheduler.ScheduleTargetInput.fromObject({ endpoint: props.endpointName }),
-        // Delivery retries only; once invoked, Lambda's asynchronous retries and dead-letter queue take over.
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-      }),
-    });
-    acknowledgeWildcards(
-      defaultPolicyOf(role),
-      new iam.PolicyStatement({
-        actions: ['lambda:InvokeFunction'],
-        resources: [this.function.functionArn, `${this.function.functionArn}:*`],
-      }),
-      'grantInvoke also allows qualified ARNs (versions, aliases) of this one function; no other function.',
+    this.rule = createObjectCreatedRule(
+      this,
+      `driftwatch: ground-truth objects of endpoint ${props.endpointName} -> merge-ground-truth`,
+      objectCreatedPattern(props.groundTruth.bucket, keyPrefix(props.groundTruth.prefix)),
+      this.function,
+      this.deadLetterQueue,
     );
+
+    this.schedule = scheduleMonitorFunction(this, this.function, props, {
+      role: `Lets EventBridge Scheduler start model-quality evaluations of ${props.endpointName}`,
+      schedule: `driftwatch: evaluate the model quality of the latest window of endpoint ${props.endpointName}`,
+    });
   }
 
   /** Failed merge invocations (Lambda `Errors`, Sum). */

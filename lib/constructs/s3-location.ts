@@ -1,3 +1,4 @@
+import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -41,6 +42,21 @@ export class ImportedLocations {
 export function keyPrefix(...parts: string[]): string {
   const joined = joinKey(...parts);
   return joined === '' ? '' : `${joined}/`;
+}
+
+/**
+ * An EventBridge pattern matching S3 `Object Created` events of `bucket` (its EventBridge notifications must be on)
+ * for keys that start with `prefix`.
+ */
+export function objectCreatedPattern(bucket: s3.IBucket, prefix: string): events.EventPattern {
+  return {
+    source: ['aws.s3'],
+    detailType: ['Object Created'],
+    detail: {
+      bucket: { name: [bucket.bucketName] },
+      object: { key: [{ prefix }] },
+    },
+  };
 }
 
 /**
