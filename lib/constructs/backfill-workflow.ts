@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
@@ -14,12 +14,8 @@ import {
   ObjectNotFoundError,
 } from '../../functions/errors.js';
 import { joinKey } from '../../functions/shared/s3-layout.js';
-import {
-  acknowledgeFinding,
-  acknowledgeGeneratedPolicy,
-  acknowledgeWildcards,
-  defaultPolicyOf,
-} from '../nag.js';
+import { acknowledgeGeneratedPolicy } from '../nag.js';
+import { acknowledgeWorkflowFindings, createWorkflowStateMachine } from '../workflows/state-machine.js';
 import type { ICaptureSource } from './capture-source.js';
 
 /** The longest range one backfill execution evaluates, in hours (92 days), so its window list stays small. */
@@ -155,18 +151,11 @@ export class BackfillWorkflow extends Construct {
     addRetries(evaluate);
     evaluateWindows.itemProcessor(evaluate);
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = createWorkflowStateMachine(this, {
       comment: `driftwatch backfill of endpoint ${props.endpointName}: ingest capture objects, then evaluate windows`,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        plan.next(ingestObjects).next(evaluateWindows).next(new sfn.Succeed(this, 'Done')),
-      ),
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      definition: plan.next(ingestObjects).next(evaluateWindows).next(new sfn.Succeed(this, 'Done')),
       timeout: props.timeout ?? Duration.hours(24),
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      logRetention: props.logRetention,
     });
     this.acknowledgeFindings(props);
   }
@@ -233,20 +222,7 @@ export class BackfillWorkflow extends Construct {
   }
 
   private acknowledgeFindings(props: BackfillWorkflowProps): void {
-    const policy = defaultPolicyOf(this.stateMachine.role);
-    for (const fn of [props.ingestFunction, props.evaluateFunction]) {
-      acknowledgeWildcards(
-        policy,
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [`${fn.functionArn}:*`] }),
-        'LambdaInvoke also allows qualified ARNs (versions, aliases) of this one function; no other function.',
-      );
-    }
-    acknowledgeFinding(
-      policy,
-      'AwsSolutions-IAM5[Resource::*]',
-      'Execution logging (logs:CreateLogDelivery, ...) and X-Ray tracing actions support no resource-level ' +
-        'permissions; the only valid resource is "*".',
-    );
+    acknowledgeWorkflowFindings(this.stateMachine, [props.ingestFunction, props.evaluateFunction]);
     const distributedMapPolicy = this.stateMachine.node.tryFindChild('DistributedMapPolicy');
     if (distributedMapPolicy !== undefined) {
       acknowledgeGeneratedPolicy(

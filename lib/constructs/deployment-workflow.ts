@@ -1,19 +1,23 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EndpointConfig } from '../../functions/core/config/endpoint-schema.js';
-import { acknowledgeFinding, acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
+import { acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
 import { deploymentDefinition } from '../workflows/deployment.js';
-import { workflowFunction } from '../workflows/functions.js';
+import { type WorkflowFunctionOptions, workflowFunction } from '../workflows/functions.js';
 import { createdBy, stateMachineName as defaultStateMachineName, sageMakerArn } from '../workflows/naming.js';
+import {
+  acknowledgeWorkflowFindings,
+  createWorkflowStateMachine,
+  startExecutionTarget,
+} from '../workflows/state-machine.js';
 import type { AuditTrailStore } from './audit-trail.js';
 import { grantDescribeServing } from './retraining-workflow.js';
 import { grant, grantListAndRead, grantObjectWrite, type S3Location } from './s3-location.js';
@@ -98,13 +102,7 @@ export class DeploymentWorkflow extends Construct {
     const stateMachineName =
       props.stateMachineName ??
       defaultStateMachineName(Stack.of(this).stackName, endpoint.name, 'deployment');
-    const options = {
-      endpointName: endpoint.name,
-      configFile: props.configFile,
-      auditTrail: props.auditTrail,
-      deadLetterQueue: props.deadLetterQueue,
-      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
-    };
+    const options: WorkflowFunctionOptions = { ...props, endpointName: endpoint.name };
     const plan = workflowFunction(
       this,
       'Plan',
@@ -135,28 +133,21 @@ export class DeploymentWorkflow extends Construct {
     );
     this.functions = { plan: plan.function, rotateBaseline: rotate.function };
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = createWorkflowStateMachine(this, {
       stateMachineName,
       comment: `driftwatch blue/green deployment of approved models to endpoint ${endpoint.name}`,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        deploymentDefinition(new Construct(this, 'States'), {
-          endpointName: endpoint.name,
-          modelPackageGroupName: props.modelPackageGroupName,
-          deployment,
-          modelRoleArn: props.modelRole.roleArn,
-          rollbackAlarmNames: this.rollbackAlarmNames,
-          functions: { ...this.functions, audit: props.auditFunction },
-          topic: props.topic,
-        }),
-      ),
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      definition: deploymentDefinition(new Construct(this, 'States'), {
+        endpointName: endpoint.name,
+        modelPackageGroupName: props.modelPackageGroupName,
+        deployment,
+        modelRoleArn: props.modelRole.roleArn,
+        rollbackAlarmNames: this.rollbackAlarmNames,
+        functions: { ...this.functions, audit: props.auditFunction },
+        topic: props.topic,
+      }),
       // Bounded by the polling loop; the extra hour covers planning, model creation and recording.
       timeout: Duration.seconds(deployment.pollIntervalSeconds * deployment.maxPolls).plus(Duration.hours(1)),
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      logRetention: props.logRetention,
     });
     this.grantSageMaker(props);
 
@@ -167,13 +158,7 @@ export class DeploymentWorkflow extends Construct {
         detailType: ['SageMaker Model Package State Change'],
         detail: { ModelPackageGroupName: [props.modelPackageGroupName], ModelApprovalStatus: ['Approved'] },
       },
-      targets: [
-        new eventTargets.SfnStateMachine(this.stateMachine, {
-          deadLetterQueue: props.deadLetterQueue,
-          retryAttempts: 3,
-          maxEventAge: Duration.hours(1),
-        }),
-      ],
+      targets: [startExecutionTarget(this.stateMachine, props.deadLetterQueue)],
     });
     this.acknowledgeFindings(props);
   }
@@ -219,14 +204,8 @@ export class DeploymentWorkflow extends Construct {
   }
 
   private acknowledgeFindings(props: DeploymentWorkflowProps): void {
+    acknowledgeWorkflowFindings(this.stateMachine, [...Object.values(this.functions), props.auditFunction]);
     const policy = defaultPolicyOf(this.stateMachine.role);
-    for (const fn of [...Object.values(this.functions), props.auditFunction]) {
-      acknowledgeWildcards(
-        policy,
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [`${fn.functionArn}:*`] }),
-        'LambdaInvoke also allows qualified ARNs (versions, aliases) of this one function; no other function.',
-      );
-    }
     const name = props.endpoint.name;
     for (const [action, resources] of [
       ['sagemaker:createModel', [createdBy(this, 'model', name)]],
@@ -242,11 +221,5 @@ export class DeploymentWorkflow extends Construct {
         'Creates and deploys models and endpoint configs named after the endpoint only.',
       );
     }
-    acknowledgeFinding(
-      policy,
-      'AwsSolutions-IAM5[Resource::*]',
-      'Execution logging (logs:CreateLogDelivery, ...) and X-Ray tracing actions support no resource-level ' +
-        'permissions; the only valid resource is "*".',
-    );
   }
 }

@@ -1,21 +1,25 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EndpointConfig } from '../../functions/core/config/endpoint-schema.js';
-import { acknowledgeFinding, acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
-import { workflowFunction } from '../workflows/functions.js';
+import { acknowledgeWildcards, defaultPolicyOf } from '../nag.js';
+import { type WorkflowFunctionOptions, workflowFunction } from '../workflows/functions.js';
 import { createdBy, stateMachineName as defaultStateMachineName, sageMakerArn } from '../workflows/naming.js';
 import { retrainingDefinition } from '../workflows/retraining.js';
+import {
+  acknowledgeWorkflowFindings,
+  createWorkflowStateMachine,
+  startExecutionTarget,
+} from '../workflows/state-machine.js';
 import type { AuditTrailStore } from './audit-trail.js';
 import {
   grant,
@@ -161,13 +165,7 @@ export class RetrainingWorkflow extends Construct {
         ? iam.Role.fromRoleArn(this, 'SageMakerRole', training.roleArn, { mutable: false })
         : this.createSageMakerRole(props);
 
-    const options = {
-      endpointName: endpoint.name,
-      configFile: props.configFile,
-      auditTrail: props.auditTrail,
-      deadLetterQueue: props.deadLetterQueue,
-      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
-    };
+    const options: WorkflowFunctionOptions = { ...props, endpointName: endpoint.name };
     const guard = workflowFunction(
       this,
       'Guard',
@@ -244,28 +242,21 @@ export class RetrainingWorkflow extends Construct {
       evaluate: evaluate.function,
     };
 
-    const logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
     const artifactsS3Uri = `s3://${props.artifacts.bucket.bucketName}${props.artifacts.prefix === '' ? '' : `/${props.artifacts.prefix}`}`;
-    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+    this.stateMachine = createWorkflowStateMachine(this, {
       stateMachineName,
       comment: `driftwatch retraining of endpoint ${endpoint.name}: guard, train, evaluate, gate, register`,
-      definitionBody: sfn.DefinitionBody.fromChainable(
-        retrainingDefinition(new Construct(this, 'States'), {
-          endpointName: endpoint.name,
-          modelPackageGroupName: props.modelPackageGroupName,
-          retraining,
-          sageMakerRoleArn: this.sageMakerRole.roleArn,
-          artifactsS3Uri,
-          functions: { ...this.functions, audit: props.auditFunction },
-          topic: props.topic,
-        }),
-      ),
-      stateMachineType: sfn.StateMachineType.STANDARD,
+      definition: retrainingDefinition(new Construct(this, 'States'), {
+        endpointName: endpoint.name,
+        modelPackageGroupName: props.modelPackageGroupName,
+        retraining,
+        sageMakerRoleArn: this.sageMakerRole.roleArn,
+        artifactsS3Uri,
+        functions: { ...this.functions, audit: props.auditFunction },
+        topic: props.topic,
+      }),
       timeout: Duration.seconds(training.maxRuntimeSeconds).plus(Duration.hours(12)),
-      tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      logRetention: props.logRetention,
     });
     this.grantJobs(endpoint.name, evaluation.mode === 'batch-transform' ? 'TransformJob' : 'ProcessingJob');
 
@@ -278,13 +269,7 @@ export class RetrainingWorkflow extends Construct {
           resources: [props.retrainAlarm.alarmArn],
           detail: { state: { value: ['ALARM'] } },
         },
-        targets: [
-          new eventTargets.SfnStateMachine(this.stateMachine, {
-            deadLetterQueue: props.deadLetterQueue,
-            retryAttempts: 3,
-            maxEventAge: Duration.hours(1),
-          }),
-        ],
+        targets: [startExecutionTarget(this.stateMachine, props.deadLetterQueue)],
       });
     }
     if (retraining.schedule !== undefined) {
@@ -434,14 +419,8 @@ export class RetrainingWorkflow extends Construct {
   }
 
   private acknowledgeFindings(props: RetrainingWorkflowProps): void {
+    acknowledgeWorkflowFindings(this.stateMachine, [...Object.values(this.functions), props.auditFunction]);
     const policy = defaultPolicyOf(this.stateMachine.role);
-    for (const fn of [...Object.values(this.functions), props.auditFunction]) {
-      acknowledgeWildcards(
-        policy,
-        new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [`${fn.functionArn}:*`] }),
-        'LambdaInvoke also allows qualified ARNs (versions, aliases) of this one function; no other function.',
-      );
-    }
     acknowledgeWildcards(
       policy,
       new iam.PolicyStatement({
@@ -457,12 +436,6 @@ export class RetrainingWorkflow extends Construct {
         resources: [sageMakerArn(this, 'model-package', `${props.modelPackageGroupName}/*`)],
       }),
       "Registers versions in the endpoint's own model package group only.",
-    );
-    acknowledgeFinding(
-      policy,
-      'AwsSolutions-IAM5[Resource::*]',
-      'Execution logging (logs:CreateLogDelivery, ...) and X-Ray tracing actions support no resource-level ' +
-        'permissions; the only valid resource is "*".',
     );
   }
 }
