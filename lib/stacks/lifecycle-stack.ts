@@ -167,19 +167,22 @@ export class LifecycleStack extends Stack {
         options,
       );
       this.auditTrail.grantAppend(auditFunction.role, endpoint.name);
-      const artifacts = this.artifactsOf(endpoint);
+      // What the endpoint's retraining and deployment workflows share.
+      const workflowProps = {
+        endpoint,
+        configFile: props.configFile,
+        topic: props.topic,
+        auditTrail: this.auditTrail,
+        auditFunction: auditFunction.function,
+        modelPackageGroupName: group.modelPackageGroupName,
+        artifacts: this.artifactsOf(endpoint),
+        deadLetterQueue,
+      };
       let modelRole: iam.IRole | undefined;
       if (wantsRetraining) {
         const workflow = new RetrainingWorkflow(scope, 'Retraining', {
-          endpoint,
-          configFile: props.configFile,
-          topic: props.topic,
-          auditTrail: this.auditTrail,
-          auditFunction: auditFunction.function,
-          modelPackageGroupName: group.modelPackageGroupName,
-          artifacts,
+          ...workflowProps,
           ...(signals?.retrainAlarm !== undefined ? { retrainAlarm: signals.retrainAlarm } : {}),
-          deadLetterQueue,
         });
         workflow.node.addDependency(group);
         retraining.set(endpoint.name, workflow);
@@ -192,20 +195,13 @@ export class LifecycleStack extends Stack {
       if (wantsDeployment) {
         const baseline = this.imports.locationOf(endpoint.baseline.s3Uri);
         const workflow = new DeploymentWorkflow(scope, 'Deployment', {
-          endpoint,
-          configFile: props.configFile,
-          topic: props.topic,
-          auditTrail: this.auditTrail,
-          auditFunction: auditFunction.function,
-          modelPackageGroupName: group.modelPackageGroupName,
+          ...workflowProps,
           modelRole: modelRole ?? this.modelRole(scope, endpoint),
           rollbackAlarms: [
             ...(signals?.healthAlarms ?? []),
             ...this.captureDriftAlarms(scope, endpoint, signals),
           ],
           baseline,
-          artifacts,
-          deadLetterQueue,
         });
         workflow.node.addDependency(group);
         deployment.set(endpoint.name, workflow);
