@@ -17,6 +17,7 @@ export * from './constructs/reports-store.js';
 export * from './constructs/retraining-workflow.js';
 export * from './constructs/s3-location.js';
 export * from './constructs/secure-bucket.js';
+export * from './constructs/service-principal.js';
 export * from './constructs/window-evaluation.js';
 export * from './monitoring-app.js';
 export * from './stacks/lifecycle-stack.js';

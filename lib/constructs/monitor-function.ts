@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,6 +17,7 @@ import { DriftwatchFunction } from './driftwatch-function.js';
 import { handlerEntry } from './function-bundling.js';
 import type { IReportsStore } from './reports-store.js';
 import { grantListAndRead, type S3Location } from './s3-location.js';
+import { sameAccountServicePrincipal } from './service-principal.js';
 
 // What the per-endpoint monitor functions (CaptureIngestion, WindowEvaluation, GroundTruthMerge) share: their props,
 // how their function and dead-letter queue are built, and how EventBridge and EventBridge Scheduler start them. A new
@@ -192,9 +193,7 @@ export function scheduleMonitorFunction(
   descriptions: MonitorScheduleDescriptions,
 ): scheduler.Schedule {
   const role = new iam.Role(scope, 'ScheduleRole', {
-    assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-    }),
+    assumedBy: sameAccountServicePrincipal(scope, 'scheduler.amazonaws.com'),
     description: descriptions.role,
   });
   const schedule = new scheduler.Schedule(scope, 'Schedule', {

@@ -28,6 +28,7 @@ import {
   ImportedLocations,
   type S3Location,
 } from './s3-location.js';
+import { sameAccountServicePrincipal } from './service-principal.js';
 
 /** Properties of a {@link RetrainingWorkflow}. */
 export interface RetrainingWorkflowProps {
@@ -274,9 +275,7 @@ export class RetrainingWorkflow extends Construct {
     }
     if (retraining.schedule !== undefined) {
       const role = new iam.Role(this, 'ScheduleRole', {
-        assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-          conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-        }),
+        assumedBy: sameAccountServicePrincipal(this, 'scheduler.amazonaws.com'),
         description: `Lets EventBridge Scheduler start retraining of ${endpoint.name}`,
       });
       this.schedule = new scheduler.Schedule(this, 'Schedule', {
@@ -314,9 +313,7 @@ export class RetrainingWorkflow extends Construct {
     if (retraining === undefined) throw new Error('unreachable: retraining checked by the constructor');
     const { training, evaluation } = retraining;
     const role = new iam.Role(this, 'SageMakerExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
+      assumedBy: sameAccountServicePrincipal(this, 'sagemaker.amazonaws.com'),
       description: `Runs the training and scoring jobs and candidate models of ${props.endpoint.name}`,
     });
     for (const channel of training.channels) {

@@ -15,6 +15,7 @@ import { DeploymentWorkflow } from '../constructs/deployment-workflow.js';
 import { RetrainingWorkflow } from '../constructs/retraining-workflow.js';
 import { grant, grantListAndRead, ImportedLocations, type S3Location } from '../constructs/s3-location.js';
 import { createAccessLogsBucket, SecureBucket } from '../constructs/secure-bucket.js';
+import { sameAccountServicePrincipal } from '../constructs/service-principal.js';
 import type { MonitoringApp } from '../monitoring-app.js';
 import { workflowFunction } from '../workflows/functions.js';
 import type { MonitoringStack } from './monitoring-stack.js';
@@ -242,9 +243,7 @@ export class LifecycleStack extends Stack {
   /** A role for models of packages when no retraining role exists: pulls this account's ECR images, writes logs. */
   private modelRole(scope: Construct, endpoint: EndpointConfig): iam.Role {
     const role = new iam.Role(scope, 'ModelRole', {
-      assumedBy: new iam.ServicePrincipal('sagemaker.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
-      }),
+      assumedBy: sameAccountServicePrincipal(scope, 'sagemaker.amazonaws.com'),
       description: `Runs the models deployed to ${endpoint.name}`,
     });
     grant(
