@@ -148,6 +148,11 @@ export interface MonitoringAlarmsProps {
 
 const FIVE_MINUTES = Duration.minutes(5);
 
+// The default of the alarms on failures (5xx, ingest errors, dead letters, no baseline): Critical at the first one.
+const CRITICAL_AT_FIRST_FAILURE: BySeverity<ThresholdAlarmOptions> = {
+  Critical: { threshold: 1, period: FIVE_MINUTES },
+};
+
 /**
  * CloudWatch alarms of one endpoint, built from its metric factory: drift (per feature and drifted-feature share),
  * data-quality violations, rejected records, ingestion errors and dead letters, baseline availability, endpoint
@@ -240,48 +245,40 @@ export class MonitoringAlarms extends Construct {
           }),
         ),
       );
-      this.forEachSeverity(
-        props.invocation5xxAlarms ?? { Critical: { threshold: 1, period: FIVE_MINUTES } },
-        (severity, options) =>
-          health.push(
-            this.addAlarm(`Invocation5xxErrors-${variant}`, severity, options, {
-              metric: metrics.invocation5xxErrors(variant, { period: options.period ?? FIVE_MINUTES }),
-              threshold: options.threshold,
-              what: `at least ${options.threshold} Invocation5XXErrors on variant ${variant}`,
-            }),
-          ),
+      this.forEachSeverity(props.invocation5xxAlarms ?? CRITICAL_AT_FIRST_FAILURE, (severity, options) =>
+        health.push(
+          this.addAlarm(`Invocation5xxErrors-${variant}`, severity, options, {
+            metric: metrics.invocation5xxErrors(variant, { period: options.period ?? FIVE_MINUTES }),
+            threshold: options.threshold,
+            what: `at least ${options.threshold} Invocation5XXErrors on variant ${variant}`,
+          }),
+        ),
       );
     }
 
     const ingestion = props.ingestion;
     if (ingestion !== undefined) {
-      this.forEachSeverity(
-        props.ingestErrorAlarms ?? { Critical: { threshold: 1, period: FIVE_MINUTES } },
-        (severity, options) =>
-          this.addAlarm('IngestErrors', severity, options, {
-            metric: ingestion.metricErrors({ period: options.period ?? FIVE_MINUTES }),
-            threshold: options.threshold,
-            what: `at least ${options.threshold} failed ingest invocations`,
-          }),
+      this.forEachSeverity(props.ingestErrorAlarms ?? CRITICAL_AT_FIRST_FAILURE, (severity, options) =>
+        this.addAlarm('IngestErrors', severity, options, {
+          metric: ingestion.metricErrors({ period: options.period ?? FIVE_MINUTES }),
+          threshold: options.threshold,
+          what: `at least ${options.threshold} failed ingest invocations`,
+        }),
       );
-      this.forEachSeverity(
-        props.deadLetterQueueAlarms ?? { Critical: { threshold: 1, period: FIVE_MINUTES } },
-        (severity, options) =>
-          this.addAlarm('DeadLetterQueueDepth', severity, options, {
-            metric: ingestion.metricDeadLetterQueueDepth({ period: options.period ?? FIVE_MINUTES }),
-            threshold: options.threshold,
-            what: `at least ${options.threshold} failed events waiting in the dead-letter queue`,
-          }),
+      this.forEachSeverity(props.deadLetterQueueAlarms ?? CRITICAL_AT_FIRST_FAILURE, (severity, options) =>
+        this.addAlarm('DeadLetterQueueDepth', severity, options, {
+          metric: ingestion.metricDeadLetterQueueDepth({ period: options.period ?? FIVE_MINUTES }),
+          threshold: options.threshold,
+          what: `at least ${options.threshold} failed events waiting in the dead-letter queue`,
+        }),
       );
     }
-    this.forEachSeverity(
-      props.baselineUnavailableAlarms ?? { Critical: { threshold: 1, period: FIVE_MINUTES } },
-      (severity, options) =>
-        this.addAlarm('BaselineUnavailable', severity, options, {
-          metric: metrics.baselineUnavailable({ period: options.period ?? FIVE_MINUTES }),
-          threshold: options.threshold,
-          what: 'the baseline could not be loaded (missing or corrupt): drift is not being computed',
-        }),
+    this.forEachSeverity(props.baselineUnavailableAlarms ?? CRITICAL_AT_FIRST_FAILURE, (severity, options) =>
+      this.addAlarm('BaselineUnavailable', severity, options, {
+        metric: metrics.baselineUnavailable({ period: options.period ?? FIVE_MINUTES }),
+        threshold: options.threshold,
+        what: 'the baseline could not be loaded (missing or corrupt): drift is not being computed',
+      }),
     );
     for (const [metricName, bySeverity] of Object.entries(props.modelQualityAlarms ?? {})) {
       this.forEachSeverity(bySeverity, (severity, options) => {
@@ -338,10 +335,7 @@ export class MonitoringAlarms extends Construct {
       alarmDescription: `driftwatch: retrain ${this.metrics.endpointName} (rule ${rule}).`,
       alarmRule,
     });
-    if (this.topic !== undefined) {
-      composite.addAlarmAction(new actions.SnsAction(this.topic));
-      composite.addOkAction(new actions.SnsAction(this.topic));
-    }
+    this.notify(composite);
     return composite;
   }
 
@@ -387,12 +381,17 @@ export class MonitoringAlarms extends Construct {
       // No capture means no traffic to judge, not a problem.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.notify(alarm);
+    this.alarms.push(alarm);
+    return alarm;
+  }
+
+  /** Notifies the topic, when there is one, as `alarm` enters ALARM and as it returns to OK. */
+  private notify(alarm: cloudwatch.AlarmBase): void {
     if (this.topic !== undefined) {
       alarm.addAlarmAction(new actions.SnsAction(this.topic));
       alarm.addOkAction(new actions.SnsAction(this.topic));
     }
-    this.alarms.push(alarm);
-    return alarm;
   }
 
   private alarmName(suffix: string): string {
