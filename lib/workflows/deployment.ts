@@ -6,7 +6,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../../functions/core/config/workflow-schema.js';
 import { createdBy, sageMakerArn } from './naming.js';
-import { type AuditStep, auditTask, CAUGHT, invoke, notifyTask } from './steps.js';
+import { type AuditStep, auditTask, CAUGHT, invoke, notificationSubject, notifyTask } from './steps.js';
 
 /** The functions the deployment workflow calls. */
 export interface DeploymentFunctions {
@@ -70,7 +70,7 @@ export function deploymentDefinition(scope: Construct, props: DeploymentDefiniti
   const audit = (id: string, step: Omit<AuditStep, 'workflow'>) =>
     auditTask(scope, id, functions.audit, { workflow: 'deployment', ...step });
   const notify = (id: string, subject: string, message: string) =>
-    notifyTask(scope, id, topic, `driftwatch ${endpointName}: ${subject}`.slice(0, 99), message);
+    notifyTask(scope, id, topic, notificationSubject(endpointName, subject), message);
   const target = {
     modelPackageArn: at('$.plan.request.modelPackageArn'),
     endpointConfigName: at('$.plan.endpointConfigName'),

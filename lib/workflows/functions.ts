@@ -35,7 +35,7 @@ export function workflowFunction(
       [ENV.endpointName]: options.endpointName,
       [ENV.auditBucket]: options.auditTrail.bucket.bucketName,
       [ENV.auditPrefix]: options.auditTrail.prefix,
-      POWERTOOLS_SERVICE_NAME: 'driftwatch-lifecycle',
+      [ENV.powertoolsServiceName]: 'driftwatch-lifecycle',
     },
     deadLetterQueue: options.deadLetterQueue,
     memorySize: sizing.memorySize ?? 512,

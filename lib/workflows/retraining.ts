@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import type { RetrainingConfig } from '../../functions/core/config/workflow-schema.js';
 import { createdBy, sageMakerArn } from './naming.js';
 import { sageMakerJob } from './sagemaker-jobs.js';
-import { type AuditStep, auditTask, CAUGHT, invoke, notifyTask } from './steps.js';
+import { type AuditStep, auditTask, CAUGHT, invoke, notificationSubject, notifyTask } from './steps.js';
 
 /** The functions the retraining workflow calls. */
 export interface RetrainingFunctions {
@@ -62,7 +62,7 @@ export function retrainingDefinition(scope: Construct, props: RetrainingDefiniti
   const audit = (id: string, step: Omit<AuditStep, 'workflow'>) =>
     auditTask(scope, id, functions.audit, { workflow: 'retraining', ...step });
   const notify = (id: string, subject: string, message: string) =>
-    notifyTask(scope, id, topic, `driftwatch ${endpointName}: ${subject}`.slice(0, 99), message);
+    notifyTask(scope, id, topic, notificationSubject(endpointName, subject), message);
 
   // Any failure after training: record it, notify, fail.
   const failed = audit('Record retraining failure', {

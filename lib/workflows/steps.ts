@@ -91,6 +91,11 @@ export function auditTask(
   );
 }
 
+/** The subject of an endpoint's workflow notification, `driftwatch <endpoint>: <what>`, cut under SNS's 100 characters. */
+export function notificationSubject(endpointName: string, what: string): string {
+  return `driftwatch ${endpointName}: ${what}`.slice(0, 99);
+}
+
 /**
  * A task that publishes `message` (a JSONPath format string is allowed) to the notification topic. It follows an
  * audit step, so it carries the hash of the record just written (the chain's head) as the message attribute
