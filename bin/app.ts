@@ -3,7 +3,7 @@
 import { App } from 'aws-cdk-lib';
 import { ConfigValidationError } from '../functions/core/config/index.js';
 import { buildMonitoringApp, DEFAULT_CONFIG_FILE } from '../lib/monitoring-app.js';
-import { addLifecycleStack } from '../lib/stacks/lifecycle-stack.js';
+import { addLifecycleStack, needsLifecycleStack } from '../lib/stacks/lifecycle-stack.js';
 
 const app = new App();
 const configFile: unknown = app.node.tryGetContext('config');
@@ -13,11 +13,14 @@ try {
     nag: app.node.tryGetContext('nag') !== 'false',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
-  // Retraining, blue/green deployment and the audit trail, wired to the monitoring stack (lib/stacks/lifecycle-stack.ts).
-  addLifecycleStack(app, monitoring, {
-    configFile: typeof configFile === 'string' && configFile !== '' ? configFile : DEFAULT_CONFIG_FILE,
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  });
+  // Retraining, blue/green deployment and the audit trail, wired to the monitoring stack (lib/stacks/lifecycle-stack.ts),
+  // for configurations that have them.
+  if (needsLifecycleStack(monitoring.config)) {
+    addLifecycleStack(app, monitoring, {
+      configFile: typeof configFile === 'string' && configFile !== '' ? configFile : DEFAULT_CONFIG_FILE,
+      env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    });
+  }
 } catch (error) {
   if (error instanceof ConfigValidationError) {
     console.error(`driftwatch: the monitor configuration is invalid:\n${error.message}`);

@@ -71,6 +71,16 @@ export function signalsOf(monitoring: MonitoringStack): Map<string, EndpointSign
 }
 
 /**
+ * Whether any endpoint of `config` has retraining or deployment enabled, which is when bin/app.ts adds the
+ * lifecycle stack. A configuration that only monitors (examples/minimal.config.json) gets no lifecycle stack.
+ */
+export function needsLifecycleStack(config: MonitorConfig): boolean {
+  return config.endpoints.some(
+    (endpoint) => endpoint.retraining?.enabled === true || endpoint.deployment?.enabled === true,
+  );
+}
+
+/**
  * Adds the lifecycle stack (`<stackName>-Lifecycle`) next to the monitoring stack of `monitoring`, wired to its
  * topic, retrain alarms, health alarms and capture-drift metrics by reference. This is what bin/app.ts calls.
  */

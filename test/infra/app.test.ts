@@ -1,13 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/constructs/function-bundling.js';
 import { cdkJsonContext } from './support.js';
 
-/** Runs bin/app.ts as the CDK CLI does (context and output directory in the environment). */
-function runApp(context: Record<string, unknown>) {
+/**
+ * Runs bin/app.ts as the CDK CLI does (context and output directory in the environment). `validation` runs the
+ * synthesis validation, cdk-nag's plugin included, as `cdk synth` does; off by default to keep runs short.
+ */
+function runApp(context: Record<string, unknown>, validation = false) {
   const outdir = mkdtempSync(join(tmpdir(), 'driftwatch-app-'));
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'bin/app.ts'], {
     cwd: PROJECT_ROOT,
@@ -15,7 +18,7 @@ function runApp(context: Record<string, unknown>) {
     env: {
       ...process.env,
       CDK_OUTDIR: outdir,
-      CDK_VALIDATION: 'false',
+      ...(validation ? {} : { CDK_VALIDATION: 'false' }),
       CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context }),
     },
   });
@@ -43,6 +46,27 @@ describe('bin/app.ts', () => {
     expect(stateMachines).toEqual(
       expect.arrayContaining([expect.stringMatching(/Retraining/), expect.stringMatching(/Deployment/)]),
     );
+  });
+
+  it.each([
+    ['examples/minimal.config.json', ['Driftwatch-Monitoring']],
+    ['examples/demo.config.json', ['DriftwatchDemo-Monitoring', 'DriftwatchDemo-Lifecycle']],
+  ])('computes %s with cdk-nag and no finding: stacks %j', (config, stacks) => {
+    // Given an example configuration (the minimal one monitors only: no retraining, no deployment)
+    // When the app runs with the AwsSolutions checks, as `cdk synth -c config=<file>` does
+    const result = runApp({ config }, true);
+    // Then it succeeds (a finding fails synthesis), writes exactly these stacks, and the validation report that
+    // cdk-nag's plugin writes into has no violation
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.status).toBe(0);
+    const templates = readdirSync(result.outdir)
+      .filter((name) => name.endsWith('.template.json'))
+      .map((name) => name.replace(/\.template\.json$/, ''));
+    expect(templates.sort()).toEqual([...stacks].sort());
+    const report = JSON.parse(readFileSync(join(result.outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations: unknown[] }[];
+    };
+    expect(report.pluginReports.flatMap((plugin) => plugin.violations)).toEqual([]);
   });
 
   it('throws when the configuration is invalid: exit code 1 and the problem with its line', () => {
