@@ -6,7 +6,15 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../../functions/core/config/workflow-schema.js';
 import { createdBy, sageMakerArn } from './naming.js';
-import { type AuditStep, auditTask, CAUGHT, invoke, notificationSubject, notifyTask } from './steps.js';
+import {
+  type AuditStep,
+  auditTask,
+  CAUGHT,
+  invoke,
+  notificationSubject,
+  notifyTask,
+  sageMakerCall,
+} from './steps.js';
 
 /** The functions the deployment workflow calls. */
 export interface DeploymentFunctions {
@@ -142,7 +150,7 @@ export function deploymentDefinition(scope: Construct, props: DeploymentDefiniti
     detail: { reason: 'already-deployed', ...target },
   }).next(new sfn.Succeed(scope, 'Already deployed'));
 
-  const createModel = new tasks.CallAwsService(scope, 'Create model', {
+  const createModel = sageMakerCall(scope, 'Create model', {
     service: 'sagemaker',
     action: 'createModel',
     parameters: {
@@ -154,7 +162,7 @@ export function deploymentDefinition(scope: Construct, props: DeploymentDefiniti
     iamResources: [createdBy(scope, 'model', endpointName)],
     resultPath: sfn.JsonPath.DISCARD,
   });
-  const createConfig = new tasks.CallAwsService(scope, 'Create endpoint config', {
+  const createConfig = sageMakerCall(scope, 'Create endpoint config', {
     service: 'sagemaker',
     action: 'createEndpointConfig',
     parameters: {
@@ -177,7 +185,7 @@ export function deploymentDefinition(scope: Construct, props: DeploymentDefiniti
     },
     inputs: { plan: sfn.JsonPath.objectAt('$.plan') },
   });
-  const update = new tasks.CallAwsService(scope, 'Update endpoint', {
+  const update = sageMakerCall(scope, 'Update endpoint', {
     service: 'sagemaker',
     action: 'updateEndpoint',
     parameters: {

@@ -1,12 +1,19 @@
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { RetrainingConfig } from '../../functions/core/config/workflow-schema.js';
 import { createdBy, sageMakerArn } from './naming.js';
 import { sageMakerJob } from './sagemaker-jobs.js';
-import { type AuditStep, auditTask, CAUGHT, invoke, notificationSubject, notifyTask } from './steps.js';
+import {
+  type AuditStep,
+  auditTask,
+  CAUGHT,
+  invoke,
+  notificationSubject,
+  notifyTask,
+  sageMakerCall,
+} from './steps.js';
 
 /** The functions the retraining workflow calls. */
 export interface RetrainingFunctions {
@@ -174,7 +181,7 @@ export function retrainingDefinition(scope: Construct, props: RetrainingDefiniti
 
   const inferenceImage = training.inferenceImage ?? training.image;
   const createModel = onError(
-    new tasks.CallAwsService(scope, 'Create candidate model', {
+    sageMakerCall(scope, 'Create candidate model', {
       service: 'sagemaker',
       action: 'createModel',
       parameters: {
@@ -356,7 +363,7 @@ export function retrainingDefinition(scope: Construct, props: RetrainingDefiniti
     .next(new sfn.Succeed(scope, 'Gate inconclusive'));
 
   const register = onError(
-    new tasks.CallAwsService(scope, 'Register model package', {
+    sageMakerCall(scope, 'Register model package', {
       service: 'sagemaker',
       action: 'createModelPackage',
       parameters: {

@@ -36,6 +36,27 @@ export function retryTransient(task: tasks.LambdaInvoke): void {
   });
 }
 
+/**
+ * A SageMaker API call (AWS SDK integration) that is retried on throttling and service faults. The integration
+ * names SageMaker's unmodeled errors (ThrottlingException, InternalFailure, ServiceUnavailable) as
+ * `SageMaker.SageMakerException`; modeled ones (ResourceInUse, ResourceLimitExceeded, ResourceNotFound) are not
+ * retried and reach the task's Catch.
+ */
+export function sageMakerCall(
+  scope: Construct,
+  id: string,
+  props: tasks.CallAwsServiceProps,
+): tasks.CallAwsService {
+  const task = new tasks.CallAwsService(scope, id, props);
+  task.addRetry({
+    errors: ['SageMaker.SageMakerException'],
+    interval: Duration.seconds(5),
+    backoffRate: 2,
+    maxAttempts: 3,
+  });
+  return task;
+}
+
 /** A driftwatch function task whose output (the function's return value) lands at `resultPath`. */
 export function invoke(
   scope: Construct,
@@ -108,7 +129,7 @@ export function notifyTask(
   subject: string,
   message: string,
 ) {
-  return new tasks.SnsPublish(scope, id, {
+  const task = new tasks.SnsPublish(scope, id, {
     topic,
     subject,
     message: sfn.TaskInput.fromText(message),
@@ -118,6 +139,15 @@ export function notifyTask(
     },
     resultPath: sfn.JsonPath.DISCARD,
   });
+  // SNS throttling (ThrottledException, KMSThrottlingException on the encrypted topic) must not fail a run whose
+  // decision is already recorded; publishing has no other effect, so any task failure may be retried.
+  task.addRetry({
+    errors: ['States.TaskFailed'],
+    interval: Duration.seconds(2),
+    backoffRate: 2,
+    maxAttempts: 3,
+  });
+  return task;
 }
 
 /** The error a Catch put at `$.error`. */

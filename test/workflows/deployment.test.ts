@@ -260,6 +260,75 @@ describe('deployment workflow', () => {
     });
   });
 
+  it('computes a deployment that survives SageMaker and SNS throttling by retrying', async () => {
+    // Given CreateModel and UpdateEndpoint throttled once each, and the success notification twice
+    const w = world();
+    const healthy = sageMaker(['Updating', 'InService']);
+    const throttledFirst = (times: number, name: string, handler: TaskHandler): TaskHandler => {
+      let calls = 0;
+      return (input) => {
+        calls += 1;
+        if (calls <= times) throw taskError(name, 'Rate exceeded');
+        return handler(input);
+      };
+    };
+    const aws = {
+      ...healthy,
+      'Create model': throttledFirst(
+        1,
+        'SageMaker.SageMakerException',
+        healthy['Create model'] as TaskHandler,
+      ),
+      'Update endpoint': throttledFirst(
+        1,
+        'SageMaker.SageMakerException',
+        healthy['Update endpoint'] as TaskHandler,
+      ),
+      'Notify success': throttledFirst(2, 'SNS.ThrottledException', healthy['Notify success'] as TaskHandler),
+    };
+    // When the approval event starts an execution
+    const run = await w.run(asl, approval(2), aws);
+    // Then each call is retried until it succeeds, and the deployment succeeds as recorded
+    expect(run.error).toBeUndefined();
+    expect(run.calls.get('Create model')).toHaveLength(2);
+    expect(run.calls.get('Update endpoint')).toHaveLength(2);
+    expect(run.calls.get('Notify success')).toHaveLength(3);
+    expect(run.calls.get('Create endpoint config')).toHaveLength(1);
+    expect(w.records().at(-1)).toMatchObject({ kind: 'deployment-success', final: true });
+  });
+
+  it('computes a recorded update failure when throttling outlasts the retries', async () => {
+    // Given UpdateEndpoint throttled on every call
+    const w = world();
+    const aws = {
+      ...sageMaker(['InService']),
+      'Update endpoint': () => {
+        throw taskError('SageMaker.SageMakerException', 'Rate exceeded');
+      },
+    };
+    const run = await w.run(asl, approval(2), aws);
+    // Then it is called once and retried 3 times, then the failure is recorded
+    expect(run.calls.get('Update endpoint')).toHaveLength(4);
+    expect(run.error?.name).toBe('DeploymentFailed');
+    expect(w.records().at(-1)).toMatchObject({
+      kind: 'deployment-failure',
+      detail: { stage: 'update', error: 'SageMaker.SageMakerException' },
+    });
+  });
+
+  it('computes a failure without retrying an error SageMaker names (ResourceInUse is final)', async () => {
+    const w = world();
+    const aws = {
+      ...sageMaker(['InService']),
+      'Create model': () => {
+        throw taskError('SageMaker.ResourceInUseException', 'Model already exists');
+      },
+    };
+    const run = await w.run(asl, approval(2), aws);
+    expect(run.calls.get('Create model')).toHaveLength(1);
+    expect(run.error?.name).toBe('DeploymentFailed');
+  });
+
   it('computes a recorded failure when the endpoint update fails', async () => {
     const w = world();
     const run = await w.run(asl, approval(2), sageMaker(['Updating', 'Failed']));

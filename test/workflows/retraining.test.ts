@@ -359,6 +359,35 @@ describe('retraining workflow', () => {
     });
   });
 
+  it('computes a registration that survives a throttled CreateModelPackage and SNS publish', async () => {
+    // Given CreateModelPackage throttled once and the registration notice twice
+    const world = new World();
+    const healthy = sageMaker('PROMOTE');
+    let registerCalls = 0;
+    let notifyCalls = 0;
+    const handlers = {
+      ...healthy,
+      'Register model package': (input: unknown) => {
+        registerCalls += 1;
+        if (registerCalls === 1) throw taskError('SageMaker.SageMakerException', 'Rate exceeded');
+        return (healthy['Register model package'] as TaskHandler)(input);
+      },
+      'Notify registration': (input: unknown) => {
+        notifyCalls += 1;
+        if (notifyCalls <= 2) throw taskError('SNS.KMSThrottlingException', 'Rate exceeded');
+        return (healthy['Notify registration'] as TaskHandler)(input);
+      },
+    };
+    // When the alarm starts an execution
+    const run = await world.run(asl, alarmEvent, handlers);
+    // Then both are retried and the candidate is registered once
+    expect(run.error).toBeUndefined();
+    expect(run.calls.get('Register model package')).toHaveLength(2);
+    expect(run.calls.get('Notify registration')).toHaveLength(3);
+    expect(mainPath(run.states).at(-1)).toBe('Candidate registered');
+    expect(world.records().filter((r) => r.kind === 'registration')).toHaveLength(1);
+  });
+
   it('computes a skip, recorded, for a trigger inside the cooldown', async () => {
     // Given a run that started and finished an hour ago
     const world = new World();
