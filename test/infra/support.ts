@@ -88,3 +88,11 @@ export function statementsFor(
 export function s3Arn(rest: string): unknown {
   return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::${rest}`]] };
 }
+
+/** The template without what changes with every build of the handlers (asset hashes and paths), for snapshots. */
+export function stableTemplate(template: Template): unknown {
+  const text = JSON.stringify(template.toJSON())
+    .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>')
+    .replace(/"aws:asset:path":"[^"]*"/g, '"aws:asset:path":"<asset-path>"');
+  return JSON.parse(text);
+}

@@ -3,21 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { MonitorConfig } from '../../../functions/core/config/index.js';
 import { ENV } from '../../../functions/shared/env.js';
 import { MonitoringStack } from '../../../lib/stacks/monitoring-stack.js';
-import { EXAMPLE_CONFIG_FILE, exampleApp, loadConfig, testApp } from '../support.js';
+import { EXAMPLE_CONFIG_FILE, exampleApp, loadConfig, stableTemplate, testApp } from '../support.js';
 
 const CREATED = 'test/fixtures/infra/created-buckets.config.json';
 const TOPIC_ARN = 'arn:aws:sns:us-east-1:111111111111:ml-alerts';
 
 function stackFrom(config: MonitorConfig): Template {
   return Template.fromStack(new MonitoringStack(testApp(), 'S', { config, configFile: EXAMPLE_CONFIG_FILE }));
-}
-
-/** The template without what changes with every build of the handlers (asset hashes and paths). */
-function stableTemplate(template: Template): unknown {
-  const text = JSON.stringify(template.toJSON())
-    .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>')
-    .replace(/"aws:asset:path":"[^"]*"/g, '"aws:asset:path":"<asset-path>"');
-  return JSON.parse(text);
 }
 
 describe('MonitoringStack', () => {
