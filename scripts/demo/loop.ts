@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3AuditStore } from '../../functions/adapters/s3-audit-store.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
@@ -183,20 +183,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const s3 = await startLocalS3(buckets, (event) => queue.push(event));
   const endpoints = [s3.endpoint];
   // Anything that builds its own SDK client talks to the local server with s3rver's fixed credentials.
-  process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
-  process.env.AWS_REGION = 'us-east-1';
-  process.env.AWS_ACCESS_KEY_ID = 'S3RVER';
-  process.env.AWS_SECRET_ACCESS_KEY = 'S3RVER';
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  process.env.AWS_REQUEST_CHECKSUM_CALCULATION = 'WHEN_REQUIRED';
-  process.env.AWS_RESPONSE_CHECKSUM_VALIDATION = 'WHEN_REQUIRED';
+  Object.assign(process.env, s3.env);
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   print(`Local S3 (s3rver) on ${s3.endpoint}, data in ${s3.directory}`);
   print(`Buckets the stacks would have: ${buckets.join(', ')}`);
   const store = new S3ObjectStore(s3.client);
-  const putText = async (bucket: string, key: string, body: string) => {
-    await s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  };
 
   // Every EMF document the functions print is captured (not shown) and read as metrics at the simulated time.
   let emfTime = 0;
@@ -245,7 +236,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     await baselineCommand({ input: baselineCsv, out: baselineDir, target: 'target' });
     const baselineUri = parseS3Uri(endpointConfig.baseline.s3Uri);
     for (const file of ['baseline.json', 'statistics.json', 'constraints.json']) {
-      await putText(
+      await s3.put(
         baselineUri.bucket,
         joinKey(baselineUri.key, file),
         await readFile(join(baselineDir, file), 'utf8'),
@@ -257,7 +248,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     const retraining = endpointConfig.retraining;
     if (retraining === undefined) throw new Error('the demo configuration needs retraining');
-    const sagemaker = new SageMakerStandIn(store, putText, endpointName, endpointName, {
+    const sagemaker = new SageMakerStandIn(store, s3.put, endpointName, endpointName, {
       model: champion,
       artifactUri: artifact,
       image: retraining.training.image ?? '',
@@ -449,7 +440,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         const name = `${String(d.getUTCMinutes()).padStart(2, '0')}-${String(d.getUTCSeconds()).padStart(2, '0')}-${String(d.getUTCMilliseconds()).padStart(3, '0')}-${randomUUID()}.jsonl`;
         now = fileTime;
         emfTime = fileTime;
-        await putText(
+        await s3.put(
           capture.bucket,
           `${joinKey(capture.key)}/${endpointName}/AllTraffic/${hourPath(new Date(hourStart))}/${name}`,
           `${lines.join('\n')}\n`,
@@ -468,7 +459,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
             eventVersion: '0',
           }),
         );
-        await putText(
+        await s3.put(
           truth.bucket,
           `${joinKey(truth.key)}/${hourPath(new Date(hourStart))}/labels.jsonl`,
           `${body.join('\n')}\n`,
@@ -528,8 +519,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `${items.map((s) => `${s.row.label},${s.row.csv}`).join('\n')}\n`;
       const channel = parseS3Uri(retraining?.training.channels[0]?.s3Uri ?? '');
       const holdout = parseS3Uri(retraining?.evaluation.holdoutS3Uri ?? '');
-      await putText(channel.bucket, joinKey(channel.key, 'train.csv'), csv(labelled.slice(0, split)));
-      await putText(holdout.bucket, joinKey(holdout.key, 'holdout.csv'), csv(labelled.slice(split)));
+      await s3.put(channel.bucket, joinKey(channel.key, 'train.csv'), csv(labelled.slice(0, split)));
+      await s3.put(holdout.bucket, joinKey(holdout.key, 'holdout.csv'), csv(labelled.slice(split)));
       note(
         h,
         'retraining',

@@ -7,7 +7,6 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { baselineCommand, driftCommand, profileCommand } from '../../functions/cli/commands.js';
@@ -29,9 +28,7 @@ describe('driftwatch CLI with s3:// URIs (s3rver)', () => {
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'driftwatch-cli-s3-'));
     s3 = await startLocalS3([BUCKET]);
-    const client = s3.client;
-    const put = (key: string, body: string | Uint8Array) =>
-      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
+    const put = (key: string, body: string | Uint8Array) => s3.put(BUCKET, key, body);
     // The real churn capture file split in two hourly objects, the second gzip-compressed; a stray file beside them.
     const text = await readFile(CHURN_CAPTURE, 'utf8');
     lines.push(...text.split('\n').filter((l) => l.trim() !== ''));
@@ -46,7 +43,7 @@ describe('driftwatch CLI with s3:// URIs (s3rver)', () => {
     await put('baselines/mm/statistics.json', await readFile(`${SDK_QUALITY}/statistics.json`));
     await put('baselines/mm/constraints.json', await readFile(`${SDK_QUALITY}/constraints.good.json`));
     await put('training/marketplace.csv', await readFile(`${MARKETPLACE}/baseline.csv`));
-    useObjectStore(new S3ObjectStore(client));
+    useObjectStore(new S3ObjectStore(s3.client));
   });
 
   afterAll(async () => {

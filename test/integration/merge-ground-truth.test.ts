@@ -8,7 +8,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
@@ -57,16 +56,6 @@ describe('merge-ground-truth on s3rver', () => {
   let configPath: string;
   const events: ServerEvent[] = [];
 
-  const put = (bucket: string, key: string, body: string) =>
-    s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  const getJson = async <T>(bucket: string, key: string): Promise<T> => {
-    const r = await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return JSON.parse((await r.Body?.transformToString('utf-8')) ?? '') as T;
-  };
-  const listKeys = async (bucket: string, prefix: string) =>
-    ((await s3.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
-      (o) => o.Key ?? '',
-    );
   const truthEvents = (prefix: string) =>
     events.filter((e) => e.Records[0]?.s3.object.key.startsWith(`ground-truth/churn/${prefix}`));
 
@@ -102,7 +91,7 @@ describe('merge-ground-truth on s3rver', () => {
       byHour.set(hour, [...(byHour.get(hour) ?? []), line]);
     }
     for (const [hour, group] of byHour) {
-      await put(
+      await s3.put(
         'ml-data',
         `datacapture/${ENDPOINT}/AllTraffic/${hour}/00-00-000-notebook.jsonl`,
         `${group.join('\n')}\n`,
@@ -149,7 +138,7 @@ describe('merge-ground-truth on s3rver', () => {
 
   it("joins the notebook's captures to its ground truth on the upload event and writes Model Monitor's files", async () => {
     // Given: the notebook's ground truth for ids 0..59, collected at 2021-02-05 05:00, uploaded to the server
-    await put('ml-data', 'ground-truth/churn/2021/02/05/05/0000.jsonl', readFileSync(CHURN_TRUTH, 'utf8'));
+    await s3.put('ml-data', 'ground-truth/churn/2021/02/05/05/0000.jsonl', readFileSync(CHURN_TRUTH, 'utf8'));
     const delivered = truthEvents('2021/');
     expect(delivered).toHaveLength(1);
     const invoke = deployed(new Date('2021-02-05T06:20:00Z'));
@@ -188,13 +177,13 @@ describe('merge-ground-truth on s3rver', () => {
       violations: 1,
     });
     const prefix = `driftwatch/reports/${ENDPOINT}/${ENDPOINT}-driftwatch/model-quality/2021/02/05/06/`;
-    expect((await listKeys('reports-bucket', prefix)).sort()).toEqual(
+    expect((await s3.listKeys('reports-bucket', prefix)).sort()).toEqual(
       ['constraint_violations.json', 'quality-report.json', 'statistics.json'].map((f) => `${prefix}${f}`),
     );
-    const stats = await getJson<{ dataset: unknown; binary_classification_metrics: Record<string, unknown> }>(
-      'reports-bucket',
-      `${prefix}statistics.json`,
-    );
+    const stats = await s3.getJson<{
+      dataset: unknown;
+      binary_classification_metrics: Record<string, unknown>;
+    }>('reports-bucket', `${prefix}statistics.json`);
     const tn = actual.filter((a, i) => a === '0' && predicted[i] === '0').length;
     const fn = actual.filter((a, i) => a === '1' && predicted[i] === '0').length;
     expect(stats.dataset).toEqual({ item_count: 3, evaluation_time: '2021-02-05T06:00:00.000Z' });
@@ -207,7 +196,7 @@ describe('merge-ground-truth on s3rver', () => {
       value: correct / 3,
       standard_deviation: 'NaN',
     });
-    expect(await getJson('reports-bucket', `${prefix}constraint_violations.json`)).toEqual({
+    expect(await s3.getJson('reports-bucket', `${prefix}constraint_violations.json`)).toEqual({
       violations: [
         {
           metric_name: 'accuracy',
@@ -228,7 +217,7 @@ describe('merge-ground-truth on s3rver', () => {
     });
     expect(stats).toEqual(JSON.parse(JSON.stringify(cli.report.statistics)));
     expect(cli.report.violations).toEqual(
-      (await getJson<{ violations: unknown[] }>('reports-bucket', `${prefix}constraint_violations.json`))
+      (await s3.getJson<{ violations: unknown[] }>('reports-bucket', `${prefix}constraint_violations.json`))
         .violations,
     );
     // Then the EMF metrics: Model Monitor's name and dimensions, and driftwatch's join metrics (latency: 04:xx to 05:00)
@@ -268,13 +257,13 @@ describe('merge-ground-truth on s3rver', () => {
         eventVersion: '0',
       }),
     );
-    await put(
+    await s3.put(
       'ml-data',
       `datacapture/${ENDPOINT}/AllTraffic/2026/11/26/10/00-00-000-batch.jsonl`,
       `${captureLines.join('\n')}\n`,
     );
     for (const file of files) {
-      await put(
+      await s3.put(
         'ml-data',
         `ground-truth/churn/2026/11/26/11/${file}`,
         readFileSync(join(BATCH_TRUTH, file), 'utf8'),
@@ -284,7 +273,7 @@ describe('merge-ground-truth on s3rver', () => {
       '{"groundTruthData": {"data": "1", "encoding": "CSV"}, "eventVersion": "0"}',
       '{"groundTruthData": {"data": "1,0", "encoding": "CSV"}, "eventMetadata": {"eventId": "x"}}',
     ];
-    await put('ml-data', 'ground-truth/churn/2026/11/26/11/zz-bad.jsonl', `${bad.join('\n')}\n`);
+    await s3.put('ml-data', 'ground-truth/churn/2026/11/26/11/zz-bad.jsonl', `${bad.join('\n')}\n`);
     const delivered = truthEvents('2026/11/26/11/');
     expect(delivered).toHaveLength(files.length + 1);
     // Expected, from the label files directly: predicted 1 when probability >= 0.8
@@ -320,7 +309,7 @@ describe('merge-ground-truth on s3rver', () => {
       first = await invoke({ Records: delivered.flatMap((e) => e.Records) });
       filesFirst = await Promise.all(
         ['statistics.json', 'constraint_violations.json', 'quality-report.json'].map(async (f) =>
-          JSON.stringify(await getJson('reports-bucket', `${prefix}${f}`)),
+          JSON.stringify(await s3.getJson('reports-bucket', `${prefix}${f}`)),
         ),
       );
       again = await invoke(delivered[0]);
@@ -345,7 +334,7 @@ describe('merge-ground-truth on s3rver', () => {
       },
       evaluated: capturedIds.length,
     });
-    const report = await getJson<QualityWindowReport>('reports-bucket', `${prefix}quality-report.json`);
+    const report = await s3.getJson<QualityWindowReport>('reports-bucket', `${prefix}quality-report.json`);
     expect(report.rejections.groundTruth).toEqual([
       's3://ml-data/ground-truth/churn/2026/11/26/11/zz-bad.jsonl:1 eventMetadata: missing; expected an object with eventId',
       's3://ml-data/ground-truth/churn/2026/11/26/11/zz-bad.jsonl:2 groundTruthData.data: expected one CSV value, found 1 row(s) and 2 field(s)',
@@ -373,7 +362,7 @@ describe('merge-ground-truth on s3rver', () => {
     expect(again).toEqual(first);
     const filesAgain = await Promise.all(
       ['statistics.json', 'constraint_violations.json', 'quality-report.json'].map(async (f) =>
-        JSON.stringify(await getJson('reports-bucket', `${prefix}${f}`)),
+        JSON.stringify(await s3.getJson('reports-bucket', `${prefix}${f}`)),
       ),
     );
     expect(filesAgain).toEqual(filesFirst);

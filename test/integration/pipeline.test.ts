@@ -6,13 +6,10 @@
  * drift statistics against the CLI run on the same files with the same configuration (the contract that a
  * threshold means the same in CI and in production), and the EMF metrics by namespace, name, dimensions, value.
  */
-import type { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
@@ -37,6 +34,7 @@ import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../../functi
 import { hourPath } from '../../functions/shared/s3-layout.js';
 import { steppingClock } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
+import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
 
 const MARKETPLACE = 'test/fixtures/drift-datasets/marketplace-data-quality';
 const CHURN_CAPTURE =
@@ -86,9 +84,7 @@ const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$
 
 describe('deployed pipeline on s3rver', () => {
   let work: string;
-  let server: S3rver;
-  let client: S3Client;
-  let endpointUrl: string;
+  let s3: LocalS3;
   const events: ServerEvent[] = [];
   // The window that just ended; capture lands in the hour before it.
   const windowEnd = new Date(Math.floor(Date.now() / HOUR) * HOUR);
@@ -100,50 +96,17 @@ describe('deployed pipeline on s3rver', () => {
   let mpBaselineDir: string;
   let localCaptureDir: string;
 
-  const put = (bucket: string, key: string, body: string) =>
-    client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-  const getText = async (bucket: string, key: string) => {
-    const r = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await r.Body?.transformToString('utf-8')) ?? '';
-  };
-  const getJson = async <T>(bucket: string, key: string) => JSON.parse(await getText(bucket, key)) as T;
-  const listKeys = async (bucket: string, prefix: string) =>
-    ((await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map(
-      (o) => o.Key ?? '',
-    );
-
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'driftwatch-pipeline-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory: join(work, 's3'),
-      configureBuckets: ['capture-bucket', 'baselines', 'reports-bucket'].map((name) => ({
-        name,
-        configs: [],
-      })),
-    });
-    // @types/s3rver lacks the EventEmitter side (STACK-NOTES G11).
-    (server as unknown as EventEmitter).on('event', (e: ServerEvent) => events.push(e));
-    const { port } = await server.run();
-    endpointUrl = `http://127.0.0.1:${port}`;
-    // s3rver stores aws-chunked framing of streamed uploads unless checksums are only sent when required (G11).
-    client = new S3Client({
-      endpoint: endpointUrl,
-      forcePathStyle: true,
-      region: 'us-east-1',
-      // s3rver's fixed credentials.
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3 = await startLocalS3(['capture-bucket', 'baselines', 'reports-bucket'], (e) =>
+      events.push(e as ServerEvent),
+    );
 
     // Baseline 1: the marketplace training data, built with the CLI as a user would, all three files uploaded.
     mpBaselineDir = join(work, 'baseline-marketplace');
     await baselineCommand({ input: `${MARKETPLACE}/baseline.csv`, out: mpBaselineDir, target: 'target' });
     for (const file of ['baseline.json', 'statistics.json', 'constraints.json']) {
-      await put('baselines', `marketplace/${file}`, await readFile(join(mpBaselineDir, file), 'utf8'));
+      await s3.put('baselines', `marketplace/${file}`, await readFile(join(mpBaselineDir, file), 'utf8'));
     }
     // Baseline 2: the churn capture's own inputs, uploaded as statistics.json only (the Model Monitor layout:
     // the function must fall back to it and suggest constraints).
@@ -155,7 +118,7 @@ describe('deployed pipeline on s3rver', () => {
       out: join(work, 'baseline-churn'),
       header: false,
     });
-    await put(
+    await s3.put(
       'baselines',
       'churn/statistics.json',
       await readFile(join(work, 'baseline-churn', 'statistics.json'), 'utf8'),
@@ -194,23 +157,23 @@ describe('deployed pipeline on s3rver', () => {
       const body = `${lines.join('\n')}\n`;
       generated.push({ name, rows: size, lastInference: last });
       await writeFile(join(localCaptureDir, name), body);
-      await put('capture-bucket', `${capturePrefix(MP)}/${name}`, body);
+      await s3.put('capture-bucket', `${capturePrefix(MP)}/${name}`, body);
     }
     const template = await readFile(SDK_CAPTURE, 'utf8');
     await writeFile(join(localCaptureDir, '59-00-000-template.jsonl'), template);
-    await put('capture-bucket', `${capturePrefix(MP)}/59-00-000-template.jsonl`, template);
-    await put(
+    await s3.put('capture-bucket', `${capturePrefix(MP)}/59-00-000-template.jsonl`, template);
+    await s3.put(
       'capture-bucket',
       `${capturePrefix(CHURN)}/10-00-000-churn.jsonl`,
       await readFile(CHURN_CAPTURE, 'utf8'),
     );
-    await put('capture-bucket', `datacapture/${MP}/README.txt`, 'not capture');
+    await s3.put('capture-bucket', `datacapture/${MP}/README.txt`, 'not capture');
   });
 
   afterAll(async () => {
-    await server?.close();
-    client?.destroy();
+    await s3?.close();
     await rm(work, { recursive: true, force: true });
+    if (s3) await rm(s3.directory, { recursive: true, force: true });
   });
 
   /** The real handlers with their middy chain, over ports on the s3rver bucket, a fixed clock and EMF on stdout. */
@@ -218,7 +181,7 @@ describe('deployed pipeline on s3rver', () => {
     const logger = new Logger({ logLevel: 'SILENT' });
     const config = readMonitorConfig(configPath);
     const endpoint = endpointContext(config, endpointName, { bucket: 'reports-bucket', key: 'driftwatch' });
-    const store = new S3ObjectStore(client);
+    const store = new S3ObjectStore(s3.client);
     const deps: FunctionDeps = {
       endpoint,
       store,
@@ -253,7 +216,7 @@ describe('deployed pipeline on s3rver', () => {
       for (const e of delivered) results.push(await fn.ingest(e));
       const profilePrefix = `driftwatch/profiles/${MP}/AllTraffic/${hourPath(captureHour)}/`;
       const firstProfileKey = `${profilePrefix}50-00-000-part0.profile.json`;
-      const before = await getText('reports-bucket', firstProfileKey);
+      const before = await s3.getText('reports-bucket', firstProfileKey);
       const redelivered = await fn.ingest(delivered[0]);
       const ingestMetrics = emf.metrics();
       emf.clear();
@@ -276,12 +239,12 @@ describe('deployed pipeline on s3rver', () => {
         reason: 'already-profiled',
         detail: expect.stringContaining(`s3://reports-bucket/${firstProfileKey}`),
       });
-      expect((await listKeys('reports-bucket', profilePrefix)).sort()).toEqual(
+      expect((await s3.listKeys('reports-bucket', profilePrefix)).sort()).toEqual(
         ['50-00-000-part0', '51-00-000-part1', '52-00-000-part2', '59-00-000-template'].map(
           (b) => `${profilePrefix}${b}.profile.json`,
         ),
       );
-      expect(await getText('reports-bucket', firstProfileKey)).toBe(before);
+      expect(await s3.getText('reports-bucket', firstProfileKey)).toBe(before);
       const firstProfile = JSON.parse(before) as DatasetProfileState;
       expect(firstProfile.records).toEqual({ lines: 107, accepted: 107, rejected: 0 });
 
@@ -329,14 +292,14 @@ describe('deployed pipeline on s3rver', () => {
       });
       const reportPrefix = `driftwatch/reports/${MP}/${MP}-driftwatch/${hourPath(windowEnd)}/`;
       expect(summary.reportPrefix).toBe(`s3://reports-bucket/${reportPrefix}`);
-      expect((await listKeys('reports-bucket', reportPrefix)).sort()).toEqual(
+      expect((await s3.listKeys('reports-bucket', reportPrefix)).sort()).toEqual(
         ['constraint_violations.json', 'drift-report.json', 'statistics.json'].map(
           (f) => `${reportPrefix}${f}`,
         ),
       );
 
       // Then: statistics.json agrees with counts and means taken straight from the CSV
-      const stats = await getJson<StatisticsFile>('reports-bucket', `${reportPrefix}statistics.json`);
+      const stats = await s3.getJson<StatisticsFile>('reports-bucket', `${reportPrefix}statistics.json`);
       const baselineFeatures = (await readFile(`${MARKETPLACE}/baseline.csv`, 'utf8'))
         .split('\n')[0]
         ?.split(',')
@@ -359,7 +322,7 @@ describe('deployed pipeline on s3rver', () => {
         { inputs: [localCaptureDir], baseline: mpBaselineDir, format: 'json' },
         await loadCliSettings(configPath, MP),
       );
-      const violations = await getJson<ViolationsFile>(
+      const violations = await s3.getJson<ViolationsFile>(
         'reports-bucket',
         `${reportPrefix}constraint_violations.json`,
       );
@@ -368,7 +331,7 @@ describe('deployed pipeline on s3rver', () => {
       expect(new Set(violations.violations.map((v) => v.constraint_check_type))).toEqual(
         new Set(['baseline_drift_check', 'data_type_check', 'completeness_check']),
       );
-      const report = await getJson<DriftReport>('reports-bucket', `${reportPrefix}drift-report.json`);
+      const report = await s3.getJson<DriftReport>('reports-bucket', `${reportPrefix}drift-report.json`);
       const verdicts = (r: DriftReport) => r.features.map((f) => [f.name, f.method, f.statistic, f.drift]);
       expect(verdicts(report)).toEqual(verdicts(cli.report));
       expect(summary.driftedFeatureShare).toBe(cli.report.driftedShare);
@@ -454,7 +417,7 @@ describe('deployed pipeline on s3rver', () => {
       });
       expect(summary).toMatchObject({ status: 'evaluated', profiles: 1, rows: lines, drift: false });
       const prefix = `driftwatch/reports/${CHURN}/${CHURN}-driftwatch/${hourPath(windowEnd)}/`;
-      const violations = await getJson<ViolationsFile>(
+      const violations = await s3.getJson<ViolationsFile>(
         'reports-bucket',
         `${prefix}constraint_violations.json`,
       );
@@ -482,11 +445,7 @@ describe('deployed pipeline on s3rver', () => {
       DRIFTWATCH_ENDPOINT: CHURN,
       DRIFTWATCH_REPORTS_BUCKET: 'reports-bucket',
       DRIFTWATCH_REPORTS_PREFIX: 'env-run',
-      AWS_ENDPOINT_URL_S3: endpointUrl,
-      AWS_ACCESS_KEY_ID: 'S3RVER',
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-      AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      ...s3.env,
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'false',
     };

@@ -9,7 +9,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baselineCommand, driftCommand, profileCommand } from '../../functions/cli/commands.js';
 import { parseCaptureStream } from '../../functions/core/capture/parse-capture.js';
@@ -311,7 +310,7 @@ describe('bad-input corpus through the ingest handler (s3rver, EMF)', () => {
     bodies.set('gzip-invalid-json.jsonl.gz', gz);
     bodies.set('gzip-without-suffix.jsonl', gz);
     for (const [file, body] of bodies) {
-      await s3.client.send(new PutObjectCommand({ Bucket: 'capture', Key: keyOf(file), Body: body }));
+      await s3.put('capture', keyOf(file), body);
     }
   });
   afterAll(async () => {
@@ -360,13 +359,10 @@ describe('bad-input corpus through the ingest handler (s3rver, EMF)', () => {
       // The published metrics, one value per object in delivery order
       expect([accepted[i], rejected[i]], r.file).toEqual([wantAccepted, expected.rejections.length]);
       // The written profile carries the same counts
-      const written = await s3.client.send(
-        new GetObjectCommand({
-          Bucket: 'reports',
-          Key: `${PROFILE_PREFIX}${r.file.replace(/\.jsonl(\.gz)?$/, '')}.profile.json`,
-        }),
+      const profile = await s3.getJson<DatasetProfileState>(
+        'reports',
+        `${PROFILE_PREFIX}${r.file.replace(/\.jsonl(\.gz)?$/, '')}.profile.json`,
       );
-      const profile = JSON.parse((await written.Body?.transformToString()) ?? '') as DatasetProfileState;
       expect(profile.records, r.file).toEqual(outcome.records);
     }
     expect(accepted).toHaveLength(bodies.size);
@@ -383,7 +379,7 @@ describe('bad-input corpus through the ingest handler (s3rver, EMF)', () => {
     // When: written again under a new name (the same key would be a repeated delivery)
     const key = keyOf('dup-again.jsonl');
     const body = bodies.get(file) as Buffer;
-    await s3.client.send(new PutObjectCommand({ Bucket: 'capture', Key: key, Body: body }));
+    await s3.put('capture', key, body);
     const emf = captureEmf();
     const result = await ingest(objectCreated(key, body.length)).finally(() => emf.restore());
     // Then

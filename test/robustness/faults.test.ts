@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BaselineError, InputError, StorageError } from '../../functions/errors.js';
 import { captureEmf, findMetrics } from '../handlers/support/emf.js';
@@ -42,16 +42,7 @@ interface RequestHandlerLike {
  */
 function throttlingClient(s3: LocalS3, faults: [(r: SentRequest) => boolean, number][]) {
   // The SDK's standard retry mode with its default 3 attempts, stated so that the counts below are explained.
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    retryMode: 'standard',
-    maxAttempts: 3,
-  });
+  const client = new S3Client({ ...s3.clientConfig, retryMode: 'standard', maxAttempts: 3 });
   const config = client.config as unknown as { requestHandler: RequestHandlerLike };
   const real = config.requestHandler;
   const attempts: SentRequest[] = [];
@@ -89,8 +80,6 @@ function captureText(n: number): string {
 
 describe('faults', () => {
   let s3: LocalS3;
-  const put = (bucket: string, key: string, body: string | Uint8Array) =>
-    s3.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 
   beforeAll(async () => {
     s3 = await startBaselinedS3();
@@ -102,7 +91,7 @@ describe('faults', () => {
   it('computes the profile when S3 throttles reads and writes (503 SlowDown), through the SDK retries', async () => {
     // Given: the first 2 GETs of the capture object and the first PUT of its profile are throttled
     const key = `${HOUR_PREFIX}/throttled.jsonl`;
-    await put('capture', key, captureText(20));
+    await s3.put('capture', key, captureText(20));
     const isCaptureGet = (r: SentRequest) => r.method === 'GET' && r.path.endsWith('/throttled.jsonl');
     const isProfilePut = (r: SentRequest) => r.method === 'PUT' && r.path.endsWith('/throttled.profile.json');
     const throttled = throttlingClient(s3, [
@@ -124,7 +113,7 @@ describe('faults', () => {
   it('throws a StorageError naming the object after the SDK gives up (3 attempts), counting nothing', async () => {
     // Given: every GET of the capture object is throttled
     const key = `${HOUR_PREFIX}/always-throttled.jsonl`;
-    await put('capture', key, captureText(5));
+    await s3.put('capture', key, captureText(5));
     const isCaptureGet = (r: SentRequest) => r.method === 'GET' && r.path.endsWith('/always-throttled.jsonl');
     const throttled = throttlingClient(s3, [[isCaptureGet, Number.POSITIVE_INFINITY]]);
     const { ingest } = realHandlers({ ...s3, client: throttled.client }, NOW);
@@ -143,7 +132,7 @@ describe('faults', () => {
   it('throws the same InputError naming the key on every attempt for a poison object, writing nothing', async () => {
     // Given: an object that starts like gzip but is not (a poison object: no retry can read it)
     const key = `${HOUR_PREFIX}/poison.jsonl.gz`;
-    await put('capture', key, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef]));
+    await s3.put('capture', key, Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef]));
     const event = objectCreated(key, 8);
     const emf = captureEmf();
     // When: the first invocation and Lambda's two asynchronous retries (retryAttempts 2, then the DLQ)
@@ -177,18 +166,18 @@ describe('faults', () => {
   it('throws one BaselineError and publishes BaselineUnavailable = 1 while the baseline is corrupt, then recovers', async () => {
     // Given: a capture object, and a baseline.json that is not JSON
     const key = `${HOUR_PREFIX}/baseline-fault.jsonl`;
-    await put('capture', key, captureText(4));
+    await s3.put('capture', key, captureText(4));
     const good = await realHandlers(s3, NOW).deps.store.getJson({
       bucket: 'baselines',
       key: 'churn/baseline.json',
     });
-    await put('baselines', 'churn/baseline.json', '{"format": "driftwatch.baseline", trunc');
+    await s3.put('baselines', 'churn/baseline.json', '{"format": "driftwatch.baseline", trunc');
     const handlers = realHandlers(s3, NOW);
     const emf = captureEmf();
     // When: two deliveries while it is corrupt, then one after it is fixed, in the same container
     const first = await handlers.ingest(objectCreated(key, 1)).catch((err: unknown) => err);
     const second = await handlers.ingest(objectCreated(key, 1)).catch((err: unknown) => err);
-    await put('baselines', 'churn/baseline.json', JSON.stringify(good));
+    await s3.put('baselines', 'churn/baseline.json', JSON.stringify(good));
     const third = await handlers.ingest(objectCreated(key, 1)).finally(() => emf.restore());
     // Then: the same clear error naming the file, the alarm's metric, and recovery without a new container
     for (const failure of [first, second]) {

@@ -45,12 +45,6 @@ function captureText(n: number, offset = 0): string {
 
 describe('idempotent ingest on s3rver', () => {
   let s3: LocalS3;
-  const put = (key: string, body: string) =>
-    s3.client.send(new PutObjectCommand({ Bucket: 'capture', Key: key, Body: body }));
-  const getText = async (bucket: string, key: string) =>
-    (await (
-      await s3.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-    ).Body?.transformToString()) ?? '';
 
   beforeAll(async () => {
     s3 = await startBaselinedS3();
@@ -63,18 +57,18 @@ describe('idempotent ingest on s3rver', () => {
     // Given
     const key = `${HOUR_PREFIX}/twice.jsonl`;
     const text = captureText(30);
-    await put(key, text);
+    await s3.put('capture', key, text);
     const { ingest } = realHandlers(s3, NOW);
     const emf = captureEmf();
     // When
     const first = await ingest(objectCreated(key, text.length)).finally(() => emf.restore());
-    const profileBefore = await getText('reports', `${PROFILE_PREFIX}twice.profile.json`);
+    const profileBefore = await s3.getText('reports', `${PROFILE_PREFIX}twice.profile.json`);
     const emf2 = captureEmf();
     const second = await ingest(objectCreated(key, text.length)).finally(() => emf2.restore());
     // Then: profiled once, skipped once; the profile is unchanged; RecordsAccepted published once
     expect(first.objects[0]).toMatchObject({ status: 'profiled', records: { accepted: 30 } });
     expect(second.objects[0]).toMatchObject({ status: 'skipped', reason: 'already-profiled' });
-    expect(await getText('reports', `${PROFILE_PREFIX}twice.profile.json`)).toBe(profileBefore);
+    expect(await s3.getText('reports', `${PROFILE_PREFIX}twice.profile.json`)).toBe(profileBefore);
     expect(findMetrics(emf.metrics(), 'RecordsAccepted', DIMS).map((m) => m.value)).toEqual([30]);
     expect(findMetrics(emf2.metrics(), 'RecordsAccepted', DIMS)).toEqual([]);
     expect(findMetrics(emf2.metrics(), 'RecordsRejected', DIMS)).toEqual([]);
@@ -84,7 +78,7 @@ describe('idempotent ingest on s3rver', () => {
     // Given
     const key = `${HOUR_PREFIX}/two-events.jsonl`;
     const text = captureText(12);
-    await put(key, text);
+    await s3.put('capture', key, text);
     const { ingest } = realHandlers(s3, NOW);
     const emf = captureEmf();
     // When
@@ -100,11 +94,11 @@ describe('idempotent ingest on s3rver', () => {
     // Given
     const key = `${HOUR_PREFIX}/replaced.jsonl`;
     const { ingest } = realHandlers(s3, NOW);
-    await put(key, captureText(5));
+    await s3.put('capture', key, captureText(5));
     await ingest(objectCreated(key, 1));
     const emf = captureEmf();
     // When
-    await put(key, captureText(7, 3));
+    await s3.put('capture', key, captureText(7, 3));
     const again = await ingest(objectCreated(key, 1)).finally(() => emf.restore());
     // Then
     expect(again.objects[0]).toMatchObject({
@@ -119,13 +113,11 @@ describe('idempotent ingest on s3rver', () => {
     // Given: a profile built against the first baseline
     const key = `${HOUR_PREFIX}/rotated.jsonl`;
     const text = captureText(9);
-    await put(key, text);
+    await s3.put('capture', key, text);
     await realHandlers(s3, NOW).ingest(objectCreated(key, text.length));
     // ... then the baseline files are rewritten (new ETags, so a new fingerprint)
-    const constraints = await getText('baselines', 'churn/constraints.json');
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: 'baselines', Key: 'churn/constraints.json', Body: `${constraints}\n` }),
-    );
+    const constraints = await s3.getText('baselines', 'churn/constraints.json');
+    await s3.put('baselines', 'churn/constraints.json', `${constraints}\n`);
     const emf = captureEmf();
     // When: a backfill re-ingests the object with a fresh container
     const rebuilt = await realHandlers(s3, NOW)
@@ -148,12 +140,12 @@ describe('idempotent ingest on s3rver', () => {
     // When
     const first = await evaluate({ endpoint: 'churn' }).finally(() => emf1.restore());
     const firstFiles = await Promise.all(
-      files.map((f) => getText('reports', `${prefixKey(first.reportPrefix)}${f}`)),
+      files.map((f) => s3.getText('reports', `${prefixKey(first.reportPrefix)}${f}`)),
     );
     const emf2 = captureEmf();
     const second = await evaluate({ endpoint: 'churn' }).finally(() => emf2.restore());
     const secondFiles = await Promise.all(
-      files.map((f) => getText('reports', `${prefixKey(second.reportPrefix)}${f}`)),
+      files.map((f) => s3.getText('reports', `${prefixKey(second.reportPrefix)}${f}`)),
     );
     // Then
     expect(first.status).toBe('evaluated');

@@ -3,7 +3,6 @@
  * real ingest handler in 8 simulated containers (each one invocation at a time, as Lambda runs them), then the
  * window evaluated. Every profile must exist and every total must be exact: nothing lost, nothing counted twice.
  */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestSummary } from '../../functions/services/ingest-object.js';
 import { captureEmf, findMetrics } from '../handlers/support/emf.js';
@@ -75,9 +74,7 @@ describe('load: 1,000 capture objects', () => {
     const expectedRejected = objects.reduce((n, o) => n + o.bad, 0);
     // By hand: 142 full cycles of 1..7 (28 each) plus 1..6 = 3,997 good records; every tenth object: 100 bad.
     expect([expectedAccepted, expectedRejected]).toEqual([3997, 100]);
-    await boundedAll(objects, UPLOADS_IN_FLIGHT, (o) =>
-      s3.client.send(new PutObjectCommand({ Bucket: 'capture', Key: o.key, Body: o.text })),
-    );
+    await boundedAll(objects, UPLOADS_IN_FLIGHT, (o) => s3.put('capture', o.key, o.text));
     const captureEvents = events.filter((e) => JSON.stringify(e).includes('"name":"capture"'));
     expect(captureEvents).toHaveLength(OBJECTS);
     const emf = captureEmf();
@@ -105,15 +102,7 @@ describe('load: 1,000 capture objects', () => {
     expect(new Set(outcomes.map((o) => o.key)).size).toBe(OBJECTS);
     expect(summaries.every((s) => s.length > 0)).toBe(true);
     // Then: every profile is in the reports bucket
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await s3.client.send(
-        new ListObjectsV2Command({ Bucket: 'reports', Prefix: PROFILE_PREFIX, ContinuationToken: token }),
-      );
-      keys.push(...(page.Contents ?? []).map((c) => c.Key ?? ''));
-      token = page.NextContinuationToken;
-    } while (token);
+    const keys = await s3.listKeys('reports', PROFILE_PREFIX);
     expect(keys.sort()).toEqual(
       objects.map((o) => o.key.replace(/^.*\//, PROFILE_PREFIX).replace(/\.jsonl$/, '.profile.json')).sort(),
     );

@@ -4,7 +4,6 @@
  * queue and topic, TLS-only resource policies, no secrets in function environments, S3 locations that mean one
  * place, and capture objects above payload.maxObjectBytes refused before they are read.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMonitorConfig } from '../../functions/core/config/parse.js';
@@ -248,7 +247,7 @@ describe('capture objects larger than payload.maxObjectBytes', () => {
     const key = `${HOUR_PREFIX}/big.jsonl`;
     const body = `${Array.from({ length: 20 }, (_, i) => JSON.stringify(captureRecord(String(i), 'a'))).join('\n')}\n`;
     expect(body.length).toBeGreaterThan(1000);
-    await s3.client.send(new PutObjectCommand({ Bucket: 'capture', Key: key, Body: body }));
+    await s3.put('capture', key, body);
     const { ingest } = realHandlers(
       s3,
       new Date('2026-11-26T11:20:00Z'),

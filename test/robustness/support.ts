@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import type { MonitorConfig } from '../../functions/core/config/schema.js';
@@ -32,9 +31,7 @@ export async function startBaselinedS3(onEvent?: (event: unknown) => void): Prom
     ['baseline.json', baseline],
     ['constraints.json', constraints],
   ] as const) {
-    await s3.client.send(
-      new PutObjectCommand({ Bucket: 'baselines', Key: `churn/${name}`, Body: JSON.stringify(value) }),
-    );
+    await s3.put('baselines', `churn/${name}`, JSON.stringify(value));
   }
   return s3;
 }
