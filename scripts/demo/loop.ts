@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3AuditStore } from '../../functions/adapters/s3-audit-store.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { baselineCommand } from '../../functions/cli/commands.js';
@@ -27,10 +26,8 @@ import { createHandler as planDeployment } from '../../functions/handlers/plan-d
 import { createHandler as resolveChampion } from '../../functions/handlers/resolve-champion.js';
 import { createHandler as retrainGuard } from '../../functions/handlers/retrain-guard.js';
 import { createHandler as rotateBaseline } from '../../functions/handlers/rotate-baseline.js';
-import { type FunctionDeps, logSink, withMiddleware } from '../../functions/handlers/runtime.js';
+import { withMiddleware } from '../../functions/handlers/runtime.js';
 import type { Clock } from '../../functions/ports/clock.js';
-import { BaselineCache } from '../../functions/services/baseline-cache.js';
-import { endpointContext } from '../../functions/services/endpoint-context.js';
 import type { WindowSummary } from '../../functions/services/evaluate-window.js';
 import { qualityContext } from '../../functions/services/merge-ground-truth.js';
 import {
@@ -41,6 +38,7 @@ import {
 import { hourPath, joinKey } from '../../functions/shared/s3-layout.js';
 import { AlarmEvaluator, alarmsOfTemplate, parseEmf } from '../local/alarms.js';
 import { type CfnTemplate, fakeName } from '../local/asl.js';
+import { lambdaContext, localFunctionDeps } from '../local/lambda.js';
 import { startLocalS3 } from '../local/s3.js';
 import { aslOf, type LocalRun, runLocally, type TaskHandler } from '../local/state-machine.js';
 import { resourcesOfType, synthesizeApp } from '../local/synth.js';
@@ -52,20 +50,7 @@ const ROOT = new URL('../../', import.meta.url);
 export const DEMO_CONFIG = new URL('examples/demo.config.json', ROOT).pathname;
 const DATA = new URL('examples/data/elec2-demo.csv', ROOT).pathname;
 const FEATURES = ['period', 'nswprice', 'nswdemand', 'vicprice', 'vicdemand', 'transfer'];
-const LAMBDA_CONTEXT = {
-  functionName: 'driftwatch-demo',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:driftwatch-demo',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'demo',
-  logGroupName: '/aws/lambda/driftwatch-demo',
-  logStreamName: 'demo',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-};
+const LAMBDA_CONTEXT = lambdaContext('driftwatch-demo');
 
 /** How much traffic to simulate. */
 export interface DemoOptions {
@@ -263,18 +248,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const config = app.config;
     const reports = parseS3Uri(endpointConfig.reports?.s3Uri ?? endpointConfig.baseline.s3Uri);
     const handlers = () => {
-      const endpoint = endpointContext(config, endpointName, { bucket: reports.bucket, key: 'driftwatch' });
-      const deps: FunctionDeps = {
-        endpoint,
+      const deps = localFunctionDeps({
+        config,
+        endpointName,
+        reports: { bucket: reports.bucket, key: 'driftwatch' },
         store,
-        metrics: createEmfMetricSink({
-          namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE],
-          logger,
-        }),
-        log: logSink(logger),
         clock,
-        baselines: new BaselineCache(store, endpoint.baseline, endpoint.settings),
-      };
+        logger,
+        namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE],
+      });
       return {
         ingest: withMiddleware(createIngestHandler(deps), logger),
         evaluate: withMiddleware(createEvaluateHandler(deps), logger),

@@ -9,14 +9,13 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { qualityCommand } from '../../functions/cli/quality-commands.js';
 import { createHandler, type MergeResult } from '../../functions/handlers/merge-ground-truth.js';
-import { logSink, readMonitorConfig, withMiddleware } from '../../functions/handlers/runtime.js';
-import { endpointContext } from '../../functions/services/endpoint-context.js';
+import { readMonitorConfig, withMiddleware } from '../../functions/handlers/runtime.js';
 import { type QualityWindowReport, qualityContext } from '../../functions/services/merge-ground-truth.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE } from '../../functions/shared/metrics.js';
+import { lambdaContext, localFunctionDeps } from '../../scripts/local/lambda.js';
 import { steppingClock } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
@@ -28,20 +27,7 @@ const BATCH_TRUTH = 'test/fixtures/sagemaker-data-capture/groundtruth-churn-batc
 const ENDPOINT = 'churn-endpoint';
 const MM_DIMS = { Endpoint: ENDPOINT, MonitoringSchedule: `${ENDPOINT}-driftwatch` };
 const OWN = { Endpoint: ENDPOINT };
-const LAMBDA_CONTEXT = {
-  functionName: 'driftwatch-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:driftwatch-test',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/driftwatch-test',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-};
+const LAMBDA_CONTEXT = lambdaContext('driftwatch-test');
 
 interface ServerEvent {
   Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string } } }[];
@@ -110,15 +96,16 @@ describe('merge-ground-truth on s3rver', () => {
     const config = readMonitorConfig(configPath);
     const handler = withMiddleware(
       createHandler({
-        endpoint: endpointContext(config, ENDPOINT, { bucket: 'reports-bucket', key: 'driftwatch' }),
-        quality: qualityContext(config, ENDPOINT),
-        store: new S3ObjectStore(s3.client),
-        metrics: createEmfMetricSink({
-          namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE],
+        ...localFunctionDeps({
+          config,
+          endpointName: ENDPOINT,
+          reports: { bucket: 'reports-bucket', key: 'driftwatch' },
+          store: new S3ObjectStore(s3.client),
+          clock: steppingClock(now),
           logger,
+          namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE],
         }),
-        log: logSink(logger),
-        clock: steppingClock(now),
+        quality: qualityContext(config, ENDPOINT),
       }),
       logger,
     );

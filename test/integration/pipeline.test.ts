@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { baselineCommand, driftCommand } from '../../functions/cli/commands.js';
 import { loadCliSettings } from '../../functions/cli/config-settings.js';
@@ -20,18 +19,12 @@ import type { DatasetProfileState } from '../../functions/core/profile/dataset-p
 import type { DriftReport } from '../../functions/core/report/drift-report.js';
 import { createHandler as createEvaluateHandler } from '../../functions/handlers/evaluate-window.js';
 import { createHandler as createIngestHandler } from '../../functions/handlers/ingest-capture.js';
-import {
-  type FunctionDeps,
-  logSink,
-  readMonitorConfig,
-  withMiddleware,
-} from '../../functions/handlers/runtime.js';
-import { BaselineCache } from '../../functions/services/baseline-cache.js';
-import { endpointContext } from '../../functions/services/endpoint-context.js';
+import { readMonitorConfig, withMiddleware } from '../../functions/handlers/runtime.js';
 import type { WindowSummary } from '../../functions/services/evaluate-window.js';
 import type { IngestSummary } from '../../functions/services/ingest-object.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../../functions/shared/metrics.js';
 import { hourPath } from '../../functions/shared/s3-layout.js';
+import { lambdaContext, localFunctionDeps } from '../../scripts/local/lambda.js';
 import { steppingClock } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
@@ -43,20 +36,7 @@ const SDK_CAPTURE = 'test/fixtures/sagemaker-data-capture/sdk-tests/capture.json
 const HOUR = 3_600_000;
 const MP = 'marketplace-endpoint';
 const CHURN = 'churn-endpoint';
-const LAMBDA_CONTEXT = {
-  functionName: 'driftwatch-test',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:driftwatch-test',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'req-1',
-  logGroupName: '/aws/lambda/driftwatch-test',
-  logStreamName: 'stream',
-  callbackWaitsForEmptyEventLoop: true,
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => {},
-  fail: () => {},
-  succeed: () => {},
-};
+const LAMBDA_CONTEXT = lambdaContext('driftwatch-test');
 
 /** The S3 notification s3rver emits (the Lambda S3Event shape). */
 interface ServerEvent {
@@ -180,19 +160,15 @@ describe('deployed pipeline on s3rver', () => {
   function deployed(endpointName: string, now: Date) {
     const logger = new Logger({ logLevel: 'SILENT' });
     const config = readMonitorConfig(configPath);
-    const endpoint = endpointContext(config, endpointName, { bucket: 'reports-bucket', key: 'driftwatch' });
-    const store = new S3ObjectStore(s3.client);
-    const deps: FunctionDeps = {
-      endpoint,
-      store,
-      metrics: createEmfMetricSink({
-        namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE],
-        logger,
-      }),
-      log: logSink(logger),
+    const deps = localFunctionDeps({
+      config,
+      endpointName,
+      reports: { bucket: 'reports-bucket', key: 'driftwatch' },
+      store: new S3ObjectStore(s3.client),
       clock: steppingClock(now),
-      baselines: new BaselineCache(store, endpoint.baseline, endpoint.settings),
-    };
+      logger,
+      namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE],
+    });
     const ingest = withMiddleware(createIngestHandler(deps), logger);
     const evaluate = withMiddleware(createEvaluateHandler(deps), logger);
     return {

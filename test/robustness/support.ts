@@ -1,15 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createEmfMetricSink } from '../../functions/adapters/emf-metrics.js';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import type { MonitorConfig } from '../../functions/core/config/schema.js';
 import { createHandler as createEvaluateHandler } from '../../functions/handlers/evaluate-window.js';
 import { createHandler as createIngestHandler } from '../../functions/handlers/ingest-capture.js';
-import { type FunctionDeps, logSink } from '../../functions/handlers/runtime.js';
-import { BaselineCache } from '../../functions/services/baseline-cache.js';
-import { endpointContext } from '../../functions/services/endpoint-context.js';
 import type { WindowSummary } from '../../functions/services/evaluate-window.js';
 import type { IngestSummary } from '../../functions/services/ingest-object.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../../functions/shared/metrics.js';
+import { localFunctionDeps } from '../../scripts/local/lambda.js';
 import { oneEndpointConfig, steppingClock } from '../handlers/support/deps.js';
 import { smallBaseline } from '../handlers/support/fixtures.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
@@ -38,20 +35,15 @@ export async function startBaselinedS3(onEvent?: (event: unknown) => void): Prom
 
 /** The real ingest and evaluate-window handlers over S3ObjectStore on `s3`, a fixed clock and EMF on stdout. */
 export function realHandlers(s3: LocalS3, now: Date, config: MonitorConfig = oneEndpointConfig()) {
-  const logger = new Logger({ logLevel: 'SILENT' });
-  const endpoint = endpointContext(config, 'churn', { bucket: 'reports', key: 'dw' });
-  const store = new S3ObjectStore(s3.client);
-  const deps: FunctionDeps = {
-    endpoint,
-    store,
-    metrics: createEmfMetricSink({
-      namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE],
-      logger,
-    }),
-    log: logSink(logger),
+  const deps = localFunctionDeps({
+    config,
+    endpointName: 'churn',
+    reports: { bucket: 'reports', key: 'dw' },
+    store: new S3ObjectStore(s3.client),
     clock: steppingClock(now),
-    baselines: new BaselineCache(store, endpoint.baseline, endpoint.settings),
-  };
+    logger: new Logger({ logLevel: 'SILENT' }),
+    namespaces: [DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE],
+  });
   const ingest = createIngestHandler(deps);
   const evaluate = createEvaluateHandler(deps);
   return {
