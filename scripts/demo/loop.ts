@@ -39,6 +39,7 @@ import { hourPath, joinKey } from '../../functions/shared/s3-layout.js';
 import { AlarmEvaluator, alarmsOfTemplate, parseEmf } from '../local/alarms.js';
 import { type CfnTemplate, fakeName } from '../local/asl.js';
 import { lambdaContext, localFunctionDeps } from '../local/lambda.js';
+import { csvCaptureLine, groundTruthLine } from '../local/records.js';
 import { startLocalS3 } from '../local/s3.js';
 import { aslOf, type LocalRun, runLocally, type TaskHandler } from '../local/state-machine.js';
 import { resourcesOfType, synthesizeApp } from '../local/synth.js';
@@ -399,23 +400,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           const probability = predictProbability(sagemaker.serving, row.features);
           if (probability >= 0.5) positives += 1;
           served.push({ hour: h, row, eventId });
-          return JSON.stringify({
-            captureData: {
-              endpointInput: {
-                observedContentType: 'text/csv',
-                mode: 'INPUT',
-                data: row.csv,
-                encoding: 'CSV',
-              },
-              endpointOutput: {
-                observedContentType: 'text/csv; charset=utf-8',
-                mode: 'OUTPUT',
-                data: probability.toFixed(6),
-                encoding: 'CSV',
-              },
-            },
-            eventMetadata: { eventId, inferenceTime: isoSeconds(fileTime - 60_000 + i * 100) },
-            eventVersion: '0',
+          return csvCaptureLine({
+            input: row.csv,
+            output: probability.toFixed(6),
+            outputContentType: 'text/csv; charset=utf-8',
+            eventId,
+            inferenceTime: isoSeconds(fileTime - 60_000 + i * 100),
           });
         });
         const d = new Date(fileTime);
@@ -434,13 +424,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       if (labelled.length > 0) {
         now = hourStart + 50 * 60_000;
         emfTime = now;
-        const body = labelled.map((s) =>
-          JSON.stringify({
-            groundTruthData: { data: String(s.row.label), encoding: 'CSV' },
-            eventMetadata: { eventId: s.eventId },
-            eventVersion: '0',
-          }),
-        );
+        const body = labelled.map((s) => groundTruthLine(s.eventId, String(s.row.label)));
         await s3.put(
           truth.bucket,
           `${joinKey(truth.key)}/${hourPath(new Date(hourStart))}/labels.jsonl`,

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { baselineCommand, driftCommand, EXIT, profileCommand } from '../../functions/cli/commands.js';
 import { loadCliSettings } from '../../functions/cli/config-settings.js';
 import type { StatisticsFile } from '../../functions/core/model-monitor/types.js';
+import { csvCaptureLine } from '../../scripts/local/records.js';
 
 const run = promisify(execFile);
 const MARKETPLACE = 'test/fixtures/drift-datasets/marketplace-data-quality';
@@ -39,15 +40,10 @@ async function writeCaptures(dir: string, rows: string[], perFile: number): Prom
   await mkdir(dir, { recursive: true });
   for (let i = 0, f = 0; i < rows.length; i += perFile, f++) {
     const lines = rows.slice(i, i + perFile).map((data, j) =>
-      JSON.stringify({
-        captureData: {
-          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data, encoding: 'CSV' },
-        },
-        eventMetadata: {
-          eventId: `e-${i + j}`,
-          inferenceTime: `2026-11-26T${String(f).padStart(2, '0')}:00:00Z`,
-        },
-        eventVersion: '0',
+      csvCaptureLine({
+        input: data,
+        eventId: `e-${i + j}`,
+        inferenceTime: `2026-11-26T${String(f).padStart(2, '0')}:00:00Z`,
       }),
     );
     await writeFile(join(dir, `part-${String(f).padStart(3, '0')}.jsonl`), `${lines.join('\n')}\n`);

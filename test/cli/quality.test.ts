@@ -14,6 +14,7 @@ import {
 } from '../../functions/cli/quality-commands.js';
 import { QualityInputError } from '../../functions/core/quality/errors.js';
 import { InputError } from '../../functions/errors.js';
+import { csvCaptureLine, groundTruthLine } from '../../scripts/local/records.js';
 import { REFERENCE } from '../core/quality/support.js';
 
 const run = promisify(execFile);
@@ -38,29 +39,16 @@ async function csvRows(path: string): Promise<string[][]> {
 async function writeCapturesFrom(csv: string, dir: string, prefix: string): Promise<string[]> {
   const rows = await csvRows(csv);
   const lines = rows.map(([id, probability]) =>
-    JSON.stringify({
-      captureData: {
-        endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: '1,2,3', encoding: 'CSV' },
-        endpointOutput: {
-          observedContentType: 'text/csv',
-          mode: 'OUTPUT',
-          data: probability,
-          encoding: 'CSV',
-        },
-      },
-      eventMetadata: { eventId: `${prefix}-${id}`, inferenceTime: '2026-11-26T10:15:00Z' },
-      eventVersion: '0',
+    csvCaptureLine({
+      input: '1,2,3',
+      output: probability ?? '',
+      eventId: `${prefix}-${id}`,
+      inferenceTime: '2026-11-26T10:15:00Z',
     }),
   );
   await mkdir(join(dir, '2026/11/26/10'), { recursive: true });
   await writeFile(join(dir, '2026/11/26/10/capture.jsonl'), `${lines.join('\n')}\n`);
-  return rows.map(([id, , , label]) =>
-    JSON.stringify({
-      groundTruthData: { data: label, encoding: 'CSV' },
-      eventMetadata: { eventId: `${prefix}-${id}` },
-      eventVersion: '0',
-    }),
-  );
+  return rows.map(([id, , , label]) => groundTruthLine(`${prefix}-${id}`, label ?? ''));
 }
 
 describe('driftwatch quality', () => {

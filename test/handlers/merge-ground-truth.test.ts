@@ -8,6 +8,7 @@ import { createHandler, type MergeGroundTruthDeps } from '../../functions/handle
 import type { MetricDatum } from '../../functions/ports/metric-sink.js';
 import { endpointContext } from '../../functions/services/endpoint-context.js';
 import { type QualityWindowReport, qualityContext } from '../../functions/services/merge-ground-truth.js';
+import { csvCaptureLine, groundTruthLine } from '../../scripts/local/records.js';
 import { REFERENCE } from '../core/quality/support.js';
 import {
   oneEndpointConfig,
@@ -65,27 +66,11 @@ function deps(store: MemoryStore, cfg = config(), now = NOW) {
 }
 
 const capture = (id: string, probability: string, second: number) =>
-  JSON.stringify({
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: '1,2,3', encoding: 'CSV' },
-      endpointOutput: {
-        observedContentType: 'text/csv',
-        mode: 'OUTPUT',
-        data: `${probability}\n`,
-        encoding: 'CSV',
-      },
-    },
-    eventMetadata: {
-      eventId: id,
-      inferenceTime: `2026-11-26T10:${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}Z`,
-    },
-    eventVersion: '0',
-  });
-const label = (id: string, value: string) =>
-  JSON.stringify({
-    groundTruthData: { data: value, encoding: 'CSV' },
-    eventMetadata: { eventId: id },
-    eventVersion: '0',
+  csvCaptureLine({
+    input: '1,2,3',
+    output: `${probability}\n`,
+    eventId: id,
+    inferenceTime: `2026-11-26T10:${String(Math.floor(second / 60)).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}Z`,
   });
 
 /**
@@ -103,8 +88,8 @@ function churnWorld(): MemoryStore {
     `${[...lines.slice(120), ...extra, '{not json'].join('\n')}\n`,
   );
   store.put('capture', `${CAPTURE_HOUR}/README.txt`, 'not capture');
-  const early = ROWS.slice(0, 150).map((r, i) => label(`e-${i}`, r.label));
-  const orphans = ['o-0', 'o-1', 'o-2'].map((id) => label(id, '1'));
+  const early = ROWS.slice(0, 150).map((r, i) => groundTruthLine(`e-${i}`, r.label));
+  const orphans = ['o-0', 'o-1', 'o-2'].map((id) => groundTruthLine(id, '1'));
   const bad = [
     'not json',
     JSON.stringify({ groundTruthData: { data: '1', encoding: 'CSV' }, eventMetadata: {} }),
@@ -114,7 +99,7 @@ function churnWorld(): MemoryStore {
     'gt/churn/2026/11/26/11/labels.jsonl',
     `${[...early, ...orphans, ...bad].join('\n')}\n`,
   );
-  const late = ROWS.slice(150).map((r, i) => label(`e-${150 + i}`, r.label));
+  const late = ROWS.slice(150).map((r, i) => groundTruthLine(`e-${150 + i}`, r.label));
   store.put('labels', 'gt/churn/2026/11/26/13/late.jsonl', `${late.join('\n')}\n`);
   return store;
 }

@@ -16,6 +16,7 @@ import { readMonitorConfig, withMiddleware } from '../../functions/handlers/runt
 import { type QualityWindowReport, qualityContext } from '../../functions/services/merge-ground-truth.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE } from '../../functions/shared/metrics.js';
 import { lambdaContext, localFunctionDeps } from '../../scripts/local/lambda.js';
+import { csvCaptureLine } from '../../scripts/local/records.js';
 import { steppingClock } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
@@ -230,18 +231,11 @@ describe('merge-ground-truth on s3rver', () => {
     const capturedIds = ids.filter((_, i) => i % 2 === 0);
     const probability = (i: number) => ((i * 37) % 100) / 100;
     const captureLines = capturedIds.map((id, i) =>
-      JSON.stringify({
-        captureData: {
-          endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: '1,2', encoding: 'CSV' },
-          endpointOutput: {
-            observedContentType: 'text/csv',
-            mode: 'OUTPUT',
-            data: String(probability(i)),
-            encoding: 'CSV',
-          },
-        },
-        eventMetadata: { eventId: id, inferenceTime: `2026-11-26T10:${String(i % 60).padStart(2, '0')}:00Z` },
-        eventVersion: '0',
+      csvCaptureLine({
+        input: '1,2',
+        output: String(probability(i)),
+        eventId: id,
+        inferenceTime: `2026-11-26T10:${String(i % 60).padStart(2, '0')}:00Z`,
       }),
     );
     await s3.put(

@@ -25,6 +25,7 @@ import type { IngestSummary } from '../../functions/services/ingest-object.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../../functions/shared/metrics.js';
 import { hourPath } from '../../functions/shared/s3-layout.js';
 import { lambdaContext, localFunctionDeps } from '../../scripts/local/lambda.js';
+import { csvCaptureLine } from '../../scripts/local/records.js';
 import { steppingClock } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
@@ -45,18 +46,12 @@ interface ServerEvent {
 
 /** A headerless CSV row as SageMaker captures it from a text/csv request, with a CSV response. */
 function captureLine(data: string, inferenceTime: string, eventId: string): string {
-  return JSON.stringify({
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data, encoding: 'CSV' },
-      endpointOutput: {
-        observedContentType: 'text/csv; charset=utf-8',
-        mode: 'OUTPUT',
-        data: '0.5',
-        encoding: 'CSV',
-      },
-    },
-    eventMetadata: { eventId, inferenceTime },
-    eventVersion: '0',
+  return csvCaptureLine({
+    input: data,
+    output: '0.5',
+    outputContentType: 'text/csv; charset=utf-8',
+    eventId,
+    inferenceTime,
   });
 }
 

@@ -7,6 +7,7 @@ import type { WindowSummary } from '../../functions/services/evaluate-window.js'
 import type { IngestSummary } from '../../functions/services/ingest-object.js';
 import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_DATA_NAMESPACE } from '../../functions/shared/metrics.js';
 import { localFunctionDeps } from '../../scripts/local/lambda.js';
+import { csvCaptureRecord } from '../../scripts/local/records.js';
 import { oneEndpointConfig, steppingClock } from '../handlers/support/deps.js';
 import { smallBaseline } from '../handlers/support/fixtures.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
@@ -66,15 +67,10 @@ export function captureRecord(
   c: string,
   meta: { eventId?: string; inferenceTime?: string } = {},
 ): Record<string, unknown> {
-  return {
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: `${x},${c}`, encoding: 'CSV' },
-      endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: '0.5', encoding: 'CSV' },
-    },
-    eventMetadata: {
-      eventId: meta.eventId ?? `e-${x}-${c}`,
-      inferenceTime: meta.inferenceTime ?? '2026-11-26T10:00:00Z',
-    },
-    eventVersion: '0',
-  };
+  return csvCaptureRecord({
+    input: `${x},${c}`,
+    output: '0.5',
+    eventId: meta.eventId ?? `e-${x}-${c}`,
+    inferenceTime: meta.inferenceTime ?? '2026-11-26T10:00:00Z',
+  });
 }

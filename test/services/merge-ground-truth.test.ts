@@ -4,6 +4,7 @@ import { QualityInputError } from '../../functions/core/quality/errors.js';
 import { ConfigurationError, InputError } from '../../functions/errors.js';
 import { endpointContext } from '../../functions/services/endpoint-context.js';
 import { calibrate, mergeGroundTruth, qualityContext } from '../../functions/services/merge-ground-truth.js';
+import { csvCaptureLine } from '../../scripts/local/records.js';
 import {
   oneEndpointConfig,
   recordingLog,
@@ -49,13 +50,7 @@ describe('calibrate', () => {
 
 describe('mergeGroundTruth', () => {
   const regressionCapture = (id: string, value: string) =>
-    JSON.stringify({
-      captureData: {
-        endpointOutput: { observedContentType: 'text/csv', mode: 'OUTPUT', data: value, encoding: 'CSV' },
-      },
-      eventMetadata: { eventId: id, inferenceTime: '2026-11-26T10:30:00Z' },
-      eventVersion: '0',
-    });
+    csvCaptureLine({ output: value, eventId: id, inferenceTime: '2026-11-26T10:30:00Z' });
   const label = (id: string, value: string) =>
     JSON.stringify({ groundTruthData: { data: value, encoding: 'CSV' }, eventMetadata: { eventId: id } });
 

@@ -11,6 +11,7 @@ import type { ConstraintsFile } from '../../../functions/core/model-monitor/type
 import type { FunctionDeps } from '../../../functions/handlers/runtime.js';
 import { BaselineCache } from '../../../functions/services/baseline-cache.js';
 import { endpointContext } from '../../../functions/services/endpoint-context.js';
+import { csvCaptureLine } from '../../../scripts/local/records.js';
 import { recordingLog, recordingMetrics, steppingClock } from './deps.js';
 
 /** 200 baseline rows: `x` = 0..49 repeated (numeric), `c` alternating "a"/"b" (categorical). */
@@ -36,13 +37,7 @@ export async function smallBaseline(): Promise<{ baseline: Baseline; constraints
 
 /** A SageMaker capture record of one CSV request row. */
 export function captureLine(csv: string, inferenceTime: string): string {
-  return JSON.stringify({
-    captureData: {
-      endpointInput: { observedContentType: 'text/csv', mode: 'INPUT', data: csv, encoding: 'CSV' },
-    },
-    eventMetadata: { eventId: `id-${csv}`, inferenceTime },
-    eventVersion: '0',
-  });
+  return csvCaptureLine({ input: csv, eventId: `id-${csv}`, inferenceTime });
 }
 
 /** An S3 GetObject body. */

@@ -11,6 +11,7 @@ import { ENV } from '../../../functions/shared/env.js';
 import { CaptureSource } from '../../../lib/constructs/capture-source.js';
 import { GroundTruthMerge } from '../../../lib/constructs/ground-truth-merge.js';
 import { ReportsStore } from '../../../lib/constructs/reports-store.js';
+import { csvCaptureLine } from '../../../scripts/local/records.js';
 import { recordingLog, recordingMetrics, steppingClock } from '../../handlers/support/deps.js';
 import { MemoryStore } from '../../handlers/support/memory-store.js';
 import {
@@ -161,23 +162,11 @@ describe('GroundTruthMerge in the example stack', () => {
       .map((line) => line.split(','));
     const store = new MemoryStore();
     const captures = rows.map(([probability], i) =>
-      JSON.stringify({
-        captureData: {
-          endpointInput: {
-            observedContentType: 'text/csv',
-            mode: 'INPUT',
-            data: '1,2,3,4,5,6,7,8,9,0',
-            encoding: 'CSV',
-          },
-          endpointOutput: {
-            observedContentType: 'text/csv',
-            mode: 'OUTPUT',
-            data: probability,
-            encoding: 'CSV',
-          },
-        },
-        eventMetadata: { eventId: `e-${i}`, inferenceTime: '2026-11-26T10:15:00Z' },
-        eventVersion: '0',
+      csvCaptureLine({
+        input: '1,2,3,4,5,6,7,8,9,0',
+        output: probability ?? '',
+        eventId: `e-${i}`,
+        inferenceTime: '2026-11-26T10:15:00Z',
       }),
     );
     const labels = rows.map(([, , label], i) =>
