@@ -1,21 +1,12 @@
-import { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/core/serde';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3AuditStore } from '../../functions/adapters/s3-audit-store.js';
 import { StorageError } from '../../functions/errors.js';
+import { s3Body, s3Error } from '../support/s3-mock.js';
 
 const s3 = mockClient(S3Client);
 const store = () => new S3AuditStore(new S3Client({ region: 'us-east-1' }), 'audit-bucket', '/audit/');
-const failure = (name: string, status: number) =>
-  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
 
 describe('S3AuditStore', () => {
   beforeEach(() => s3.reset());
@@ -41,12 +32,12 @@ describe('S3AuditStore', () => {
     ['PreconditionFailed', 412],
     ['ConditionalRequestConflict', 409],
   ])('computes false when the key is taken (%s)', async (name, status) => {
-    s3.on(PutObjectCommand).rejects(failure(name, status));
+    s3.on(PutObjectCommand).rejects(s3Error(name, status));
     expect(await store().create('churn', '000000000003.json', '{}')).toBe(false);
   });
 
   it('throws when S3 fails otherwise', async () => {
-    s3.on(PutObjectCommand).rejects(failure('AccessDenied', 403));
+    s3.on(PutObjectCommand).rejects(s3Error('AccessDenied', 403));
     await expect(store().create('churn', 'x.json', '{}')).rejects.toThrow(StorageError);
     await expect(store().create('churn', 'x.json', '{}')).rejects.toThrow(
       'PutObject s3://audit-bucket/audit/churn/x.json failed: AccessDenied',
@@ -77,7 +68,7 @@ describe('S3AuditStore', () => {
 
   it('computes the parsed JSON of a record', async () => {
     s3.on(GetObjectCommand, { Bucket: 'audit-bucket', Key: 'audit/a/000000000000.json' }).resolves({
-      Body: sdkStreamMixin(Readable.from([Buffer.from('{"sequence":0}')])),
+      Body: s3Body('{"sequence":0}'),
     });
     expect(await store().read('a', '000000000000.json')).toEqual({ sequence: 0 });
   });

@@ -7,24 +7,17 @@ import {
   NotFound,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { S3ObjectStore } from '../../functions/adapters/s3-object-store.js';
 import { InputError, ObjectNotFoundError, StorageError } from '../../functions/errors.js';
+import { s3Body, s3Error } from '../support/s3-mock.js';
 
 const s3 = mockClient(S3Client);
 const store = () => new S3ObjectStore(new S3Client({ region: 'us-east-1' }));
-const body = (...chunks: string[]) => sdkStreamMixin(Readable.from(chunks.map((c) => Buffer.from(c))));
-const serverError = () =>
-  new S3ServiceException({
-    name: 'InternalError',
-    $fault: 'server',
-    $metadata: { httpStatusCode: 500 },
-    message: 'We encountered an internal error',
-  });
+const serverError = () => s3Error('InternalError', 500, 'We encountered an internal error');
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<string> {
   const parts: Buffer[] = [];
@@ -37,7 +30,7 @@ describe('S3ObjectStore', () => {
 
   it('computes a stream of the object body with its size and unquoted ETag', async () => {
     // Given
-    s3.on(GetObjectCommand).resolves({ Body: body('{"a":', '1}\n'), ContentLength: 8, ETag: '"abc"' });
+    s3.on(GetObjectCommand).resolves({ Body: s3Body('{"a":', '1}\n'), ContentLength: 8, ETag: '"abc"' });
     // When
     const opened = await store().getStream({ bucket: 'capture', key: 'd/e/v/2026/11/26/10/a.jsonl' });
     // Then
@@ -97,7 +90,7 @@ describe('S3ObjectStore', () => {
   it('computes parsed JSON of an object', async () => {
     // Given
     s3.on(GetObjectCommand, { Bucket: 'baselines', Key: 'churn/constraints.json' }).resolves({
-      Body: body('{"version":0,', '"features":[]}'),
+      Body: s3Body('{"version":0,', '"features":[]}'),
     });
     // When
     const json = await store().getJson({ bucket: 'baselines', key: 'churn/constraints.json' });
@@ -107,7 +100,7 @@ describe('S3ObjectStore', () => {
 
   it('throws when an object is not JSON (InputError naming the object)', async () => {
     // Given
-    s3.on(GetObjectCommand).resolves({ Body: body('{"version":') });
+    s3.on(GetObjectCommand).resolves({ Body: s3Body('{"version":') });
     // When
     const failure = await store()
       .getJson({ bucket: 'baselines', key: 'x/statistics.json' })
@@ -226,14 +219,7 @@ describe('S3ObjectStore', () => {
 
   it('throws when HeadObject is denied (StorageError, not "missing")', async () => {
     // Given: without s3:ListBucket S3 answers 403 for a missing key; that must not read as "not found"
-    s3.on(HeadObjectCommand).rejects(
-      new S3ServiceException({
-        name: 'Forbidden',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 403 },
-        message: '',
-      }),
-    );
+    s3.on(HeadObjectCommand).rejects(s3Error('Forbidden', 403, ''));
     // When / Then
     await expect(store().head({ bucket: 'capture', key: 'a.jsonl' })).rejects.toThrow(StorageError);
   });

@@ -1,10 +1,4 @@
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MonitorConfig } from '../../functions/core/config/schema.js';
@@ -15,8 +9,9 @@ import { BaselineError, InvalidEventError, StorageError } from '../../functions/
 import { createHandler } from '../../functions/handlers/evaluate-window.js';
 import { activate } from '../../functions/services/baseline-cache.js';
 import { defaultWindowEnd } from '../../functions/services/evaluate-window.js';
+import { s3Body, s3Error } from '../support/s3-mock.js';
 import { oneEndpointConfig, valuesOf } from './support/deps.js';
-import { BASELINE_ROWS, s3Body, serveBaseline, smallBaseline, unitDeps } from './support/fixtures.js';
+import { BASELINE_ROWS, serveBaseline, smallBaseline, unitDeps } from './support/fixtures.js';
 
 const s3 = mockClient(S3Client);
 const NOW = new Date('2026-11-26T12:20:00Z');
@@ -291,14 +286,7 @@ describe('evaluate-window handler', () => {
     s3.on(ListObjectsV2Command, { Bucket: 'reports', Prefix: prefix }).resolves({
       Contents: [{ Key: `${prefix}a.profile.json` }],
     });
-    s3.on(GetObjectCommand, { Bucket: 'reports' }).rejects(
-      new S3ServiceException({
-        name: 'InternalError',
-        $fault: 'server',
-        $metadata: { httpStatusCode: 500 },
-        message: 'x',
-      }),
-    );
+    s3.on(GetObjectCommand, { Bucket: 'reports' }).rejects(s3Error('InternalError', 500, 'x'));
     const { deps } = unitDeps(oneEndpointConfig(), NOW);
     // When / Then
     await expect(createHandler(deps)({ endpoint: 'churn' })).rejects.toBeInstanceOf(StorageError);

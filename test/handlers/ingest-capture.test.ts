@@ -1,7 +1,6 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import {
   GetObjectCommand,
@@ -10,9 +9,7 @@ import {
   NotFound,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DatasetProfileState } from '../../functions/core/profile/dataset-profile.js';
@@ -24,8 +21,9 @@ import {
   StorageError,
 } from '../../functions/errors.js';
 import { createHandler, defaultDeps } from '../../functions/handlers/ingest-capture.js';
+import { s3Body, s3Error } from '../support/s3-mock.js';
 import { oneEndpointConfig, valuesOf } from './support/deps.js';
-import { BASELINE_ROWS, captureLine, s3Body, serveBaseline, unitDeps } from './support/fixtures.js';
+import { BASELINE_ROWS, captureLine, serveBaseline, unitDeps } from './support/fixtures.js';
 
 const s3 = mockClient(S3Client);
 const KEY = 'datacapture/churn/AllTraffic/2026/11/26/10/00-01-002-abc.jsonl';
@@ -235,7 +233,7 @@ describe('ingest-capture handler', () => {
     await serveBaseline(s3);
     const gz = gzipSync(captureFile().text);
     s3.on(GetObjectCommand, { Bucket: 'capture', Key: `${KEY}.gz` }).callsFake(() => ({
-      Body: sdkStreamMixin(Readable.from([gz])),
+      Body: s3Body(gz),
       ContentLength: gz.length,
     }));
     const { deps } = unitDeps(oneEndpointConfig(), NOW);
@@ -253,7 +251,7 @@ describe('ingest-capture handler', () => {
     // Given: the gzip magic bytes followed by garbage
     await serveBaseline(s3);
     s3.on(GetObjectCommand, { Bucket: 'capture', Key: `${KEY}.gz` }).callsFake(() => ({
-      Body: sdkStreamMixin(Readable.from([Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03])])),
+      Body: s3Body(Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03])),
     }));
     const { deps } = unitDeps(oneEndpointConfig(), NOW);
     // When
@@ -343,12 +341,7 @@ describe('ingest-capture handler', () => {
     // Given
     await serveBaseline(s3);
     s3.on(GetObjectCommand, { Bucket: 'capture', Key: KEY }).rejects(
-      new S3ServiceException({
-        name: 'SlowDown',
-        $fault: 'server',
-        $metadata: { httpStatusCode: 503 },
-        message: 'Reduce your request rate.',
-      }),
+      s3Error('SlowDown', 503, 'Reduce your request rate.'),
     );
     const { deps, metrics } = unitDeps(oneEndpointConfig(), NOW);
     // When / Then

@@ -16,7 +16,8 @@ import { createHandler } from '../../functions/handlers/ingest-capture.js';
 import { PROFILE_METADATA } from '../../functions/services/ingest-object.js';
 import { oneEndpointConfig, valuesOf } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
-import { s3Body, serveBaseline, unitDeps } from '../handlers/support/fixtures.js';
+import { serveBaseline, unitDeps } from '../handlers/support/fixtures.js';
+import { s3Body } from '../support/s3-mock.js';
 import type { LocalS3 } from '../support/s3rver.js';
 import {
   captureRecord,

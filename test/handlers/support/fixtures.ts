@@ -1,6 +1,4 @@
-import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { sdkStreamMixin } from '@smithy/core/serde';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { S3ObjectStore } from '../../../functions/adapters/s3-object-store.js';
 import { buildBaseline } from '../../../functions/core/baseline/build.js';
@@ -12,6 +10,7 @@ import type { FunctionDeps } from '../../../functions/handlers/runtime.js';
 import { BaselineCache } from '../../../functions/services/baseline-cache.js';
 import { endpointContext } from '../../../functions/services/endpoint-context.js';
 import { csvCaptureLine } from '../../../scripts/local/records.js';
+import { s3Body } from '../../support/s3-mock.js';
 import { recordingLog, recordingMetrics, steppingClock } from './deps.js';
 
 /** 200 baseline rows: `x` = 0..49 repeated (numeric), `c` alternating "a"/"b" (categorical). */
@@ -38,11 +37,6 @@ export async function smallBaseline(): Promise<{ baseline: Baseline; constraints
 /** A SageMaker capture record of one CSV request row. */
 export function captureLine(csv: string, inferenceTime: string): string {
   return csvCaptureLine({ input: csv, eventId: `id-${csv}`, inferenceTime });
-}
-
-/** An S3 GetObject body. */
-export function s3Body(text: string) {
-  return sdkStreamMixin(Readable.from([Buffer.from(text)]));
 }
 
 /** Handler dependencies over a (mocked) S3 client, with recording metrics and log and a stepping clock. */
