@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { type MonitorConfig, parseMonitorConfigText } from '../../functions/core/config/index.js';
 import { PROJECT_ROOT } from '../../lib/constructs/function-bundling.js';
+import type { IIngestionMetrics } from '../../lib/constructs/monitoring-alarms.js';
 import { buildMonitoringApp, DEFAULT_CONFIG_FILE, type MonitoringApp } from '../../lib/monitoring-app.js';
 
 /** The example configuration the app defaults to. */
@@ -95,4 +97,18 @@ export function stableTemplate(template: Template): unknown {
     .replace(/[0-9a-f]{64}(\.zip)?/g, '<asset-hash>')
     .replace(/"aws:asset:path":"[^"]*"/g, '"aws:asset:path":"<asset-path>"');
   return JSON.parse(text);
+}
+
+/** Ingestion metrics (Lambda errors, dead-letter queue depth) without an ingestion construct behind them. */
+export function stubIngestionMetrics(): IIngestionMetrics {
+  return {
+    metricErrors: (props) =>
+      new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', ...props }),
+    metricDeadLetterQueueDepth: (props) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SQS',
+        metricName: 'ApproximateNumberOfMessagesVisible',
+        ...props,
+      }),
+  };
 }

@@ -18,7 +18,7 @@ import { DRIFTWATCH_NAMESPACE, MODEL_MONITOR_MODEL_NAMESPACE } from '../../funct
 import { lambdaContext, localFunctionDeps } from '../../scripts/local/lambda.js';
 import { csvCaptureLine } from '../../scripts/local/records.js';
 import { steppingClock } from '../handlers/support/deps.js';
-import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
+import { captureEmf, findMetrics, onlyMetric } from '../handlers/support/emf.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
 
 const CHURN_CAPTURE =
@@ -113,17 +113,6 @@ describe('merge-ground-truth on s3rver', () => {
     return (event: unknown) => handler(event, LAMBDA_CONTEXT) as Promise<MergeResult>;
   }
 
-  const one = (
-    metrics: readonly EmittedMetric[],
-    namespace: string,
-    name: string,
-    dims: Record<string, string>,
-  ) => {
-    const found = findMetrics(metrics, name, dims).filter((m) => m.namespace === namespace);
-    expect(found, `${namespace} ${name}`).toHaveLength(1);
-    return found[0] as EmittedMetric;
-  };
-
   it("joins the notebook's captures to its ground truth on the upload event and writes Model Monitor's files", async () => {
     // Given: the notebook's ground truth for ids 0..59, collected at 2021-02-05 05:00, uploaded to the server
     await s3.put('ml-data', 'ground-truth/churn/2021/02/05/05/0000.jsonl', readFileSync(CHURN_TRUTH, 'utf8'));
@@ -210,16 +199,16 @@ describe('merge-ground-truth on s3rver', () => {
     );
     // Then the EMF metrics: Model Monitor's name and dimensions, and driftwatch's join metrics (latency: 04:xx to 05:00)
     const metrics = emf.metrics();
-    expect(one(metrics, MODEL_MONITOR_MODEL_NAMESPACE, 'accuracy', MM_DIMS)).toMatchObject({
+    expect(onlyMetric(metrics, MODEL_MONITOR_MODEL_NAMESPACE, 'accuracy', MM_DIMS)).toMatchObject({
       value: correct / 3,
       timestamp: Date.parse('2021-02-05T06:00:00Z'),
       dimensionSets: [['Endpoint', 'MonitoringSchedule']],
     });
-    expect(one(metrics, MODEL_MONITOR_MODEL_NAMESPACE, 'recall', MM_DIMS).value).toBe(0);
-    expect(one(metrics, DRIFTWATCH_NAMESPACE, 'GroundTruthJoinRate', OWN).value).toBe(1);
-    expect(one(metrics, DRIFTWATCH_NAMESPACE, 'OrphanedLabels', OWN).value).toBe(truth.size - 3);
-    expect(one(metrics, DRIFTWATCH_NAMESPACE, 'LabelLatencyMedianHours', OWN).value).toBe(1);
-    expect(one(metrics, DRIFTWATCH_NAMESPACE, 'ModelQualityViolations', OWN).value).toBe(1);
+    expect(onlyMetric(metrics, MODEL_MONITOR_MODEL_NAMESPACE, 'recall', MM_DIMS).value).toBe(0);
+    expect(onlyMetric(metrics, DRIFTWATCH_NAMESPACE, 'GroundTruthJoinRate', OWN).value).toBe(1);
+    expect(onlyMetric(metrics, DRIFTWATCH_NAMESPACE, 'OrphanedLabels', OWN).value).toBe(truth.size - 3);
+    expect(onlyMetric(metrics, DRIFTWATCH_NAMESPACE, 'LabelLatencyMedianHours', OWN).value).toBe(1);
+    expect(onlyMetric(metrics, DRIFTWATCH_NAMESPACE, 'ModelQualityViolations', OWN).value).toBe(1);
     for (const m of metrics) expect(m.dimensionSets[0]).not.toContain('service');
   });
 

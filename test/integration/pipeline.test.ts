@@ -27,7 +27,7 @@ import { hourPath } from '../../functions/shared/s3-layout.js';
 import { lambdaContext, localFunctionDeps } from '../../scripts/local/lambda.js';
 import { csvCaptureLine } from '../../scripts/local/records.js';
 import { steppingClock } from '../handlers/support/deps.js';
-import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
+import { captureEmf, type EmittedMetric, findMetrics, onlyMetric } from '../handlers/support/emf.js';
 import { type LocalS3, startLocalS3 } from '../support/s3rver.js';
 
 const MARKETPLACE = 'test/fixtures/drift-datasets/marketplace-data-quality';
@@ -310,10 +310,9 @@ describe('deployed pipeline on s3rver', () => {
       // Then: window metrics, timestamped at the window's end
       const variant = { Endpoint: MP, Variant: 'AllTraffic' };
       const one = (name: string, d: Record<string, string>, namespace = DRIFTWATCH_NAMESPACE) => {
-        const found = findMetrics(windowMetrics, name, d).filter((m) => m.namespace === namespace);
-        expect(found, `${namespace} ${name} ${JSON.stringify(d)}`).toHaveLength(1);
-        expect(found[0]?.timestamp).toBe(windowEnd.getTime());
-        return found[0]?.value;
+        const found = onlyMetric(windowMetrics, namespace, name, d);
+        expect(found.timestamp).toBe(windowEnd.getTime());
+        return found.value;
       };
       expect(one('DriftedFeatureShare', variant)).toBe(report.driftedShare);
       const byType = new Map<string, number>();

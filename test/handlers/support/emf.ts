@@ -1,4 +1,4 @@
-import { type MockInstance, vi } from 'vitest';
+import { expect, type MockInstance, vi } from 'vitest';
 
 /** One metric value read back from an EMF document on stdout. */
 export interface EmittedMetric {
@@ -76,4 +76,16 @@ export function findMetrics(
   return metrics.filter(
     (m) => m.name === name && JSON.stringify(Object.entries(m.dimensions).sort()) === want,
   );
+}
+
+/** The one metric of `namespace` named `name` with exactly `dimensions`; the test fails unless there is exactly one. */
+export function onlyMetric(
+  metrics: readonly EmittedMetric[],
+  namespace: string,
+  name: string,
+  dimensions: Record<string, string>,
+): EmittedMetric {
+  const found = findMetrics(metrics, name, dimensions).filter((m) => m.namespace === namespace);
+  expect(found, `${namespace} ${name} ${JSON.stringify(dimensions)}`).toHaveLength(1);
+  return found[0] as EmittedMetric;
 }

@@ -1,27 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
 import {
-  type IIngestionMetrics,
   MonitoringAlarms,
   type MonitoringAlarmsProps,
   NotificationTopic,
 } from '../../../lib/constructs/monitoring-alarms.js';
 import { DriftwatchMetrics } from '../../../lib/constructs/monitoring-metrics.js';
 import { flattenCfnReference } from '../../../lib/nag.js';
-import { testStack } from '../support.js';
+import { stubIngestionMetrics, testStack } from '../support.js';
 
-const ingestion: IIngestionMetrics = {
-  metricErrors: (props) => new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', ...props }),
-  metricDeadLetterQueueDepth: (props) =>
-    new cloudwatch.Metric({
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      ...props,
-    }),
-};
+const ingestion = stubIngestionMetrics();
 
 function setup(props: Partial<MonitoringAlarmsProps> = {}) {
   const stack = testStack('Alarms');

@@ -1,14 +1,13 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { describe, expect, it } from 'vitest';
-import type { IIngestionMetrics } from '../../../lib/constructs/monitoring-alarms.js';
 import {
   MonitoringDashboard,
   type MonitoringDashboardProps,
 } from '../../../lib/constructs/monitoring-dashboard.js';
 import { DriftwatchMetrics } from '../../../lib/constructs/monitoring-metrics.js';
 import { type CfnTemplate, resolveCfn } from '../../support/asl.js';
-import { testStack } from '../support.js';
+import { stubIngestionMetrics, testStack } from '../support.js';
 
 interface Widget {
   type: string;
@@ -16,15 +15,7 @@ interface Widget {
   properties: { title?: string; markdown?: string; metrics?: unknown[][]; alarms?: string[] };
 }
 
-const ingestion: IIngestionMetrics = {
-  metricErrors: (props) => new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', ...props }),
-  metricDeadLetterQueueDepth: (props) =>
-    new cloudwatch.Metric({
-      namespace: 'AWS/SQS',
-      metricName: 'ApproximateNumberOfMessagesVisible',
-      ...props,
-    }),
-};
+const ingestion = stubIngestionMetrics();
 
 function widgets(
   props: Partial<MonitoringDashboardProps> = {},
