@@ -11,7 +11,7 @@ import {
   ProfileBuilder,
   type ProfileSchema,
 } from '../../../functions/core/profile/dataset-profile.js';
-import { chunked, type SeenRow } from './support.js';
+import { chunked, JSON_BREAKERS, type SeenRow } from './support.js';
 
 // The fast parser must give exactly what the reference parser (JSON.parse of every line) gives: the same rows
 // with the same metadata, the same rejections and summary, and a ProfileBuilder fed by either (the fast parser
@@ -583,27 +583,11 @@ const layoutLines = fc
         if (odd === 6) return text + (['}', ' x', ',', ' \t', '{}', 'null'][at % 6] ?? '');
         if (odd <= 9) {
           // Corrupt one character: JSON structure, escapes, control characters, unicode.
-          const chars = [
-            '"',
-            '\\',
-            '{',
-            '}',
-            '[',
-            ']',
-            ',',
-            ':',
-            ' ',
-            'x',
-            '\u0001',
-            'é',
-            '0',
-            '-',
-            'e',
-            '.',
-          ];
           const position = at % Math.max(1, text.length);
           return (
-            text.slice(0, position) + (chars[(at * 7 + odd) % chars.length] ?? '') + text.slice(position + 1)
+            text.slice(0, position) +
+            (JSON_BREAKERS[(at * 7 + odd) % JSON_BREAKERS.length] ?? '') +
+            text.slice(position + 1)
           );
         }
         return text;

@@ -11,6 +11,7 @@ import {
   type ScannedSide,
   scanRecord,
 } from '../../../functions/core/capture/fast-scan.js';
+import { JSON_BREAKERS } from './support.js';
 
 // The oracle throughout is JSON.parse: whatever the byte scanner accepts must be JSON, and the fields it reports
 // must be the ones JSON.parse gives.
@@ -218,26 +219,8 @@ describe('scanRecord', () => {
       ),
       extra: fc.jsonValue({ maxDepth: 3 }),
     });
-    const chars = [
-      '"',
-      '\\',
-      '{',
-      '}',
-      '[',
-      ']',
-      ',',
-      ':',
-      ' ',
-      'x',
-      '\u0001',
-      'é',
-      '0',
-      '-',
-      'e',
-      '.',
-      'n',
-      't',
-    ];
+    // and the first letters of null and true
+    const chars = [...JSON_BREAKERS, 'n', 't'];
     fc.assert(
       fc.property(
         record,
@@ -268,6 +251,14 @@ describe('scanRecord', () => {
 });
 
 describe('RecordTemplate', () => {
+  /** A template learned from the scan of `first`, as the fast parser learns one from a file's first line. */
+  const learnedFrom = (first: Buffer) => {
+    const template = new RecordTemplate();
+    const learned = new ScannedRecord();
+    scanRecord(first, 0, first.length, learned);
+    template.learn(first, 0, first.length, learned);
+    return template;
+  };
   const line = (data: string, eventId: string, time: string) =>
     JSON.stringify({
       captureData: { endpointInput: { ...side, data }, endpointOutput: { ...side, data: '0.5' } },
@@ -279,10 +270,7 @@ describe('RecordTemplate', () => {
     // Given a template learned from one line, and a line with other values
     const first = Buffer.from(line('1,2', 'a', '2024-05-01T10:00:00Z'));
     const second = Buffer.from(line('10.5,-3e2,"q"\n7,8', 'event-b', '2024-05-01T10:00:01.5Z'));
-    const template = new RecordTemplate();
-    const learned = new ScannedRecord();
-    scanRecord(first, 0, first.length, learned);
-    template.learn(first, 0, first.length, learned);
+    const template = learnedFrom(first);
 
     // When the second line is matched and, separately, scanned
     const matched = new ScannedRecord();
@@ -304,10 +292,7 @@ describe('RecordTemplate', () => {
     // Given a template and a line that differs outside the value holes
     const text = line('1,2', 'a', '2024-05-01T10:00:00Z');
     const first = Buffer.from(text);
-    const template = new RecordTemplate();
-    const learned = new ScannedRecord();
-    scanRecord(first, 0, first.length, learned);
-    template.learn(first, 0, first.length, learned);
+    const template = learnedFrom(first);
     const other = Buffer.from(change(text));
 
     // When it is matched, Then it does not match
@@ -320,10 +305,7 @@ describe('RecordTemplate', () => {
       JSON.stringify({ captureData: { endpointInput: { data, encoding: 'JSON' } }, eventMetadata: meta });
     const first = Buffer.from(jsonLine('{"a":1,"b":"x"}'));
     const second = Buffer.from(jsonLine('{"a":22,"b":"y\\"z","c":"encoding"}'));
-    const template = new RecordTemplate();
-    const learned = new ScannedRecord();
-    scanRecord(first, 0, first.length, learned);
-    template.learn(first, 0, first.length, learned);
+    const template = learnedFrom(first);
 
     // When the second is matched
     const matched = new ScannedRecord();

@@ -7,6 +7,29 @@ import type {
   Rejection,
 } from '../../../functions/core/capture/types.js';
 
+/**
+ * Characters that, put in place of one character of a JSON line, can break it: structure, escapes, a space, a
+ * letter, a control character, non-ASCII and the parts of a number.
+ */
+export const JSON_BREAKERS: readonly string[] = [
+  '"',
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  ':',
+  ' ',
+  'x',
+  '\u0001',
+  'é',
+  '0',
+  '-',
+  'e',
+  '.',
+];
+
 /** A row as the sink saw it. */
 export interface SeenRow {
   row: CaptureRow;

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KllSketch } from '../../../functions/core/sketch/kll.js';
-import { type Distribution, generate, ksFromCdfs, mulberry32, supRankError } from './support.js';
+import {
+  DISTRIBUTIONS,
+  type Distribution,
+  generate,
+  ksFromCdfs,
+  mulberry32,
+  supRankError,
+} from './support.js';
 
 // Reference for every rank check below: the exact empirical CDF, counted from the sorted raw data
 // (supRankError in ./support.ts), compared at every point where either step function jumps.
@@ -22,18 +29,9 @@ function maxOf(values: Float64Array): number {
   return values.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
 }
 
-const distributions: Distribution[] = [
-  'uniform',
-  'normal',
-  'cauchy',
-  'duplicates',
-  'sorted',
-  'reverse-sorted',
-];
-
 describe('KllSketch rank error', () => {
   const cases = [1_000, 100_000, 1_000_000].flatMap((n) =>
-    distributions.map((distribution, i) => [distribution, n, 100 + i] as const),
+    DISTRIBUTIONS.map((distribution, i) => [distribution, n, 100 + i] as const),
   );
 
   it.each(cases)('computes %s ranks within rankErrorBound(2048) for n = %i', (distribution, n, seed) => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KllSketch } from '../../../functions/core/sketch/kll.js';
-import { type Distribution, generate } from './support.js';
+import { DISTRIBUTIONS, generate } from './support.js';
 
 /**
  * The KLL sketch as first written (kept here as the oracle for the faster compaction): every compaction sorts
@@ -91,15 +91,6 @@ function coin(items: Float64Array, h: number, n: number): number {
   }
   return mix(x ^ words.length) >>> 31;
 }
-
-const DISTRIBUTIONS: Distribution[] = [
-  'uniform',
-  'normal',
-  'cauchy',
-  'duplicates',
-  'sorted',
-  'reverse-sorted',
-];
 
 describe('KllSketch compaction', () => {
   it.each(DISTRIBUTIONS)(

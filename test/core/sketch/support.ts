@@ -11,8 +11,18 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Every named test distribution, in the order the sketch suites run them. */
+export const DISTRIBUTIONS = [
+  'uniform',
+  'normal',
+  'cauchy',
+  'duplicates',
+  'sorted',
+  'reverse-sorted',
+] as const;
+
 /** Named test distributions. */
-export type Distribution = 'uniform' | 'normal' | 'cauchy' | 'duplicates' | 'sorted' | 'reverse-sorted';
+export type Distribution = (typeof DISTRIBUTIONS)[number];
 
 /** n values of `distribution` from a seeded PRNG (normal via Box-Muller). */
 export function generate(distribution: Distribution, n: number, seed: number): Float64Array {
