@@ -29,6 +29,26 @@ const BINARY = { problemType: 'BinaryClassification', probabilityAttribute: 'pro
 const tmp = () => mkdtemp(join(tmpdir(), 'driftwatch-quality-'));
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 
+/** Writes a monitor configuration of one endpoint, `churn`, with `settings` added to it; returns its path. */
+async function writeChurnConfig(settings: Record<string, unknown>): Promise<string> {
+  const config = join(await tmp(), 'config.json');
+  await writeFile(
+    config,
+    JSON.stringify({
+      version: 1,
+      endpoints: [
+        {
+          name: 'churn',
+          capture: { s3Uri: 's3://bucket/capture' },
+          baseline: { s3Uri: 's3://bucket/baseline' },
+          ...settings,
+        },
+      ],
+    }),
+  );
+  return config;
+}
+
 /** Rows of a gate fixture CSV as [id, probability, prediction, label]. */
 async function csvRows(path: string): Promise<string[][]> {
   const [, ...rows] = (await readFile(path, 'utf8')).trim().split('\n');
@@ -120,29 +140,16 @@ describe('driftwatch quality', () => {
 
   it('applies the configuration: problem type, attributes, thresholds and minSamples', async () => {
     // Given
-    const dir = await tmp();
-    const config = join(dir, 'config.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        version: 1,
-        endpoints: [
-          {
-            name: 'churn',
-            capture: { s3Uri: 's3://bucket/capture' },
-            baseline: { s3Uri: 's3://bucket/baseline' },
-            groundTruth: { s3Uri: 's3://bucket/gt', lookbackHours: 2 },
-            modelQuality: {
-              problemType: 'BinaryClassification',
-              probabilityAttribute: 'prediction',
-              probabilityThreshold: 0.8,
-              minSamples: 3,
-              thresholds: { accuracy: { threshold: 0.5 } },
-            },
-          },
-        ],
-      }),
-    );
+    const config = await writeChurnConfig({
+      groundTruth: { s3Uri: 's3://bucket/gt', lookbackHours: 2 },
+      modelQuality: {
+        problemType: 'BinaryClassification',
+        probabilityAttribute: 'prediction',
+        probabilityThreshold: 0.8,
+        minSamples: 3,
+        thresholds: { accuracy: { threshold: 0.5 } },
+      },
+    });
     // When
     const result = await qualityCommand({
       inputs: [CHURN_CAPTURES],
@@ -277,24 +284,11 @@ describe('driftwatch gate', () => {
   });
 
   it('takes its rules from the configuration, overridden by flags', async () => {
-    const dir = await tmp();
-    const config = join(dir, 'config.json');
-    await writeFile(
-      config,
-      JSON.stringify({
-        version: 1,
-        endpoints: [
-          {
-            name: 'churn',
-            capture: { s3Uri: 's3://bucket/capture' },
-            baseline: { s3Uri: 's3://bucket/baseline' },
-            groundTruth: { s3Uri: 's3://bucket/gt' },
-            modelQuality: { problemType: 'BinaryClassification', probabilityAttribute: 'probability' },
-            gate: { floors: { auc: 0.95 }, bootstrap: { samples: 200, seed: 7 } },
-          },
-        ],
-      }),
-    );
+    const config = await writeChurnConfig({
+      groundTruth: { s3Uri: 's3://bucket/gt' },
+      modelQuality: { problemType: 'BinaryClassification', probabilityAttribute: 'probability' },
+      gate: { floors: { auc: 0.95 }, bootstrap: { samples: 200, seed: 7 } },
+    });
     const fromConfig = await gateCommand({
       champion: `${GATE}/champion.csv`,
       candidate: `${GATE}/challenger-close.csv`,
