@@ -605,7 +605,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     };
   } finally {
     process.stdout.write = realWrite as typeof process.stdout.write;
-    await s3.close();
+    await s3.close({ keep: true });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -31,8 +31,8 @@ export interface LocalS3 {
   getJson<T>(bucket: string, key: string): Promise<T>;
   /** Every key under `prefix` in `bucket`, all pages, in listing order. */
   listKeys(bucket: string, prefix: string): Promise<string[]>;
-  /** Stops the server. */
-  close(): Promise<void>;
+  /** Stops the server and deletes {@link directory}, unless `keep` (the demo leaves its objects to look at). */
+  close(options?: { keep?: boolean }): Promise<void>;
 }
 
 /**
@@ -103,9 +103,10 @@ export async function startLocalS3(
       } while (token);
       return keys;
     },
-    close: async () => {
+    close: async (options = {}) => {
       client.destroy();
       await server.close();
+      if (options.keep !== true) await rm(directory, { recursive: true, force: true });
     },
   };
 }

@@ -148,7 +148,6 @@ describe('deployed pipeline on s3rver', () => {
   afterAll(async () => {
     await s3?.close();
     await rm(work, { recursive: true, force: true });
-    if (s3) await rm(s3.directory, { recursive: true, force: true });
   });
 
   /** The real handlers with their middy chain, over ports on the s3rver bucket, a fixed clock and EMF on stdout. */
