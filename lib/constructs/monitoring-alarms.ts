@@ -94,7 +94,7 @@ export interface MonitoringAlarmsProps {
    */
   readonly driftedFeatureShareAlarms?: BySeverity<ThresholdAlarmOptions>;
   /**
-   * Per variant: data-quality constraint violations (Sum) at or above the threshold.
+   * Per variant: data-quality constraint violations of a window (Maximum over the period) at or above the threshold.
    * @default { Warning: { threshold: 1 } }
    */
   readonly violationAlarms?: BySeverity<ThresholdAlarmOptions>;

@@ -123,19 +123,22 @@ export class DriftwatchMetrics {
     );
   }
 
-  /** Constraint violations of all check types (Sum). */
+  /**
+   * Constraint violations of all check types (Maximum: the worst window of the period). Each evaluation publishes
+   * its window's count once, so a window evaluated again publishes the same value and leaves the statistic as is,
+   * where a Sum would count it twice.
+   */
   violations(variant: string, options?: MetricPeriodOptions): cloudwatch.Metric {
-    return this.own(METRICS.violations, 'Sum', { [DIMENSIONS.variant]: variant }, options);
+    return this.own(METRICS.violations, 'Maximum', { [DIMENSIONS.variant]: variant }, options);
   }
 
-  /** Constraint violations by check type, one series per `CheckType` (a SEARCH), Sum. */
+  /** Constraint violations by check type, one series per `CheckType` (a SEARCH), Maximum like {@link violations}. */
   violationsByCheckTypeSearch(options?: MetricPeriodOptions): cloudwatch.MathExpression {
     return this.search(
       `{${DRIFTWATCH_NAMESPACE},${DIMENSIONS.checkType},${DIMENSIONS.endpoint},${DIMENSIONS.variant}} ` +
         `MetricName="${METRICS.violations}"`,
       'Violations by check type',
       options,
-      'Sum',
     );
   }
 
@@ -220,9 +223,9 @@ export class DriftwatchMetrics {
     return this.own(METRICS.orphanedLabels, 'Maximum', {}, options);
   }
 
-  /** Ground-truth lines rejected as unreadable (Sum; a window re-evaluated counts its lines again). */
+  /** Ground-truth lines of a model-quality window rejected as unreadable (Maximum: a window re-evaluated republishes its count). */
   groundTruthRecordsRejected(options?: MetricPeriodOptions): cloudwatch.Metric {
-    return this.own(METRICS.groundTruthRecordsRejected, 'Sum', {}, options);
+    return this.own(METRICS.groundTruthRecordsRejected, 'Maximum', {}, options);
   }
 
   /** A label-free CBPE estimate (`accuracy`, `precision`, `recall`, `f1` or `auc`), Average. */

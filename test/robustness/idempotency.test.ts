@@ -14,9 +14,12 @@ import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/handlers/ingest-capture.js';
 import { PROFILE_METADATA } from '../../functions/services/ingest-object.js';
+import { alarmsOfTemplate, type MetricAlarmDefinition } from '../../scripts/local/alarms.js';
+import type { CfnTemplate } from '../../scripts/local/asl.js';
 import { oneEndpointConfig, valuesOf } from '../handlers/support/deps.js';
 import { captureEmf, type EmittedMetric, findMetrics } from '../handlers/support/emf.js';
 import { serveBaseline, unitDeps } from '../handlers/support/fixtures.js';
+import { exampleApp } from '../infra/support.js';
 import { s3Body } from '../support/s3-mock.js';
 import type { LocalS3 } from '../support/s3rver.js';
 import {
@@ -161,6 +164,25 @@ describe('idempotent ingest on s3rver', () => {
       5,
     );
     expect(points(emf2.metrics())).toEqual(points(emf1.metrics()));
+    // And no alarm on these metrics adds data points up (Sum, SampleCount): the deployed alarms see the window
+    // evaluated twice as they see it once
+    const windowMetrics = new Set(
+      emf1
+        .metrics()
+        .filter((m) => m.timestamp === Date.parse(first.windowEnd))
+        .map((m) => m.name),
+    );
+    const alarms = alarmsOfTemplate(exampleApp().template().toJSON() as CfnTemplate).filter(
+      (a): a is MetricAlarmDefinition => a.kind === 'metric' && windowMetrics.has(a.metricName),
+    );
+    expect(new Set(alarms.map((a) => a.metricName))).toEqual(
+      new Set(['FeatureDrifted', 'DriftedFeatureShare', 'Violations']),
+    );
+    for (const alarm of alarms) {
+      expect(['Maximum', 'Minimum', 'Average'], `${alarm.name} (${alarm.metricName})`).toContain(
+        alarm.statistic,
+      );
+    }
   });
 });
 

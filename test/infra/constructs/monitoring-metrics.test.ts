@@ -41,7 +41,7 @@ describe('DriftwatchMetrics', () => {
       Method: 'ks',
     });
     expect([share.metricName, share.statistic]).toEqual([METRICS.driftedFeatureShare, 'Maximum']);
-    expect([violations.metricName, violations.statistic]).toEqual([METRICS.violations, 'Sum']);
+    expect([violations.metricName, violations.statistic]).toEqual([METRICS.violations, 'Maximum']);
     expect([baseline.metricName, baseline.dimensions]).toEqual([
       METRICS.baselineUnavailable,
       { Endpoint: 'churn-endpoint' },
@@ -90,7 +90,7 @@ describe('DriftwatchMetrics', () => {
         [METRICS.groundTruthJoinRate, 'Minimum'],
         [METRICS.labelLatencyMedianHours, 'Maximum'],
         [METRICS.orphanedLabels, 'Maximum'],
-        [METRICS.groundTruthRecordsRejected, 'Sum'],
+        [METRICS.groundTruthRecordsRejected, 'Maximum'],
         [ESTIMATE_METRICS.accuracy, 'Average'],
         [ESTIMATE_METRICS.auc, 'Average'],
       ].map(([name, statistic]) => [DRIFTWATCH_NAMESPACE, name, statistic, { Endpoint: 'churn-endpoint' }]),
@@ -138,7 +138,7 @@ describe('DriftwatchMetrics', () => {
       `SEARCH('{driftwatch,Endpoint,Feature,Method,Variant} MetricName="DriftStatistic" Endpoint="churn-endpoint"', 'Maximum', 300)`,
     );
     expect(violations.expression).toBe(
-      `SEARCH('{driftwatch,CheckType,Endpoint,Variant} MetricName="Violations" Endpoint="churn-endpoint"', 'Sum', 3600)`,
+      `SEARCH('{driftwatch,CheckType,Endpoint,Variant} MetricName="Violations" Endpoint="churn-endpoint"', 'Maximum', 3600)`,
     );
   });
 });
