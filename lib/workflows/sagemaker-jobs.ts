@@ -1,4 +1,4 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 
@@ -10,7 +10,12 @@ import type { Construct } from 'constructs';
 /** The SageMaker job types the workflows run and wait for. */
 export type SageMakerJob = 'TrainingJob' | 'TransformJob' | 'ProcessingJob';
 
-/** A `.sync` SageMaker job state: sends `parameters`, waits for the job, keeps `resultSelector` at `resultPath`. */
+/**
+ * A `.sync` SageMaker job state: sends `parameters`, waits for the job, keeps `resultSelector` at `resultPath`.
+ * Starting the job is retried on `SageMaker.AmazonSageMakerException`, the error the optimized integration gives
+ * throttling and service faults (3 retries, 5 s then doubling); a job that runs and fails is `States.TaskFailed` and
+ * is not retried, nor are the errors SageMaker names (`ResourceLimitExceeded`, `ResourceInUse`).
+ */
 export function sageMakerJob(
   scope: Construct,
   id: string,
@@ -27,5 +32,10 @@ export function sageMakerJob(
       ...(resultSelector !== undefined ? { ResultSelector: resultSelector } : {}),
       ResultPath: resultPath,
     },
+  }).addRetry({
+    errors: ['SageMaker.AmazonSageMakerException'],
+    interval: Duration.seconds(5),
+    backoffRate: 2,
+    maxAttempts: 3,
   });
 }

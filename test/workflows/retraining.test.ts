@@ -297,6 +297,36 @@ describe('retraining workflow', () => {
     expect(records[1]?.detail).toMatchObject({ status: 'Failed', error: 'States.TaskFailed' });
     expect(firstCall<{ Message: string }>(run, 'Notify training failure').Message).toContain('out of memory');
     expect(run.calls.has('Create candidate model')).toBe(false);
+    // And a job that ran and failed is not started again
+    expect(run.calls.get('Train')).toHaveLength(1);
+  });
+
+  it('computes a trained candidate when starting the training job and a scoring job is throttled once', async () => {
+    // Given CreateTrainingJob and the champion's CreateTransformJob throttled at their first start
+    const world = new World();
+    const healthy = sageMaker('PROMOTE');
+    const throttledOnce = (handler: TaskHandler): TaskHandler => {
+      let calls = 0;
+      return (input) => {
+        calls += 1;
+        if (calls === 1) throw taskError('SageMaker.AmazonSageMakerException', 'Rate exceeded');
+        return handler(input);
+      };
+    };
+    const handlers = {
+      ...healthy,
+      Train: throttledOnce(healthy.Train as TaskHandler),
+      'Score champion': throttledOnce(healthy['Score champion'] as TaskHandler),
+    };
+    // When the alarm starts an execution
+    const run = await world.run(asl, alarmEvent, handlers);
+    // Then both starts are retried with the same parameters and the candidate is registered
+    expect(run.error).toBeUndefined();
+    expect(run.calls.get('Train')).toHaveLength(2);
+    expect(run.calls.get('Train')?.[1]).toEqual(run.calls.get('Train')?.[0]);
+    expect(run.calls.get('Score champion')).toHaveLength(2);
+    expect(mainPath(run.states).at(-1)).toBe('Candidate registered');
+    expect(world.records().filter((r) => r.kind === 'training-result')).toHaveLength(1);
   });
 
   it.each([
