@@ -193,7 +193,59 @@ export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext
   };
 
   const captures = await readCaptures(captureWindow, ctx);
-  const truth = await readGroundTruth(listedLabels, ctx);
+  const dimensions = { [DIMENSIONS.endpoint]: endpoint.endpointName };
+  const add: Add = (name, unit, value, dims = dimensions, namespace = DRIFTWATCH_NAMESPACE) =>
+    ctx.metrics.add({ namespace, name, unit, value, dimensions: dims, timestamp: request.windowEnd });
+  // Another merge of this window may run at the same time (one per ground-truth object). One that listed the labels
+  // before an object arrived must not leave its result last: after writing, the labels are listed again, and when
+  // they changed the window is merged again. The last write is then always of the fullest listing; metrics are added
+  // once, from the final round.
+  for (let round = 1; ; round += 1) {
+    const truth = await readGroundTruth(listedLabels, ctx);
+    const outcome = await evaluateWindow(request, ctx, { windowStart, labelWindow, captures, truth });
+    const changed = outcome.wrote && !sameObjects(truth.objects, await listGroundTruth(listedLabels, ctx));
+    if (changed && round < MERGE_ROUNDS) {
+      ctx.log.info('ground truth changed during the merge; merging the window again', {
+        windowEnd: request.windowEnd.toISOString(),
+        round,
+      });
+      continue;
+    }
+    if (changed) {
+      ctx.log.warn(
+        `ground truth still changing after ${MERGE_ROUNDS} rounds; the merges its new objects start include them`,
+        { windowEnd: request.windowEnd.toISOString() },
+      );
+    }
+    outcome.emit(add);
+    add(METRICS.mergeProcessingTime, 'Milliseconds', clock.now().getTime() - started);
+    if (outcome.wrote) ctx.log.info('evaluated model quality', { ...outcome.summary });
+    else ctx.log.warn('no captures and no ground truth in the window', { ...outcome.summary });
+    return outcome.summary;
+  }
+}
+
+/** Rounds of one merge before it leaves ground truth that keeps arriving to the merges its objects start. */
+const MERGE_ROUNDS = 3;
+
+/** The captures of a window, read once, and one reading of its ground truth. */
+interface WindowInputs {
+  windowStart: Date;
+  labelWindow: { start: number; end: number };
+  captures: Awaited<ReturnType<typeof readCaptures>>;
+  truth: Awaited<ReturnType<typeof readGroundTruth>>;
+}
+
+/**
+ * Joins, evaluates and writes one window's files; returns the summary and the metrics to add (not added yet, so
+ * that a round that is merged again adds none). `wrote` is false when there was nothing to read.
+ */
+async function evaluateWindow(
+  request: WindowRequest,
+  ctx: MergeContext,
+  { windowStart, labelWindow, captures, truth }: WindowInputs,
+): Promise<{ summary: MergeSummary; wrote: boolean; emit: (add: Add) => void }> {
+  const { endpoint, quality } = ctx;
   const summary: MergeSummary = {
     endpoint: endpoint.endpointName,
     windowStart: windowStart.toISOString(),
@@ -207,20 +259,8 @@ export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext
     published: false,
     violations: 0,
   };
-  const dimensions = { [DIMENSIONS.endpoint]: endpoint.endpointName };
-  const add = (
-    name: string,
-    unit: MetricUnitName,
-    value: number,
-    dims: Record<string, string> = dimensions,
-    namespace = DRIFTWATCH_NAMESPACE,
-  ) => ctx.metrics.add({ namespace, name, unit, value, dimensions: dims, timestamp: request.windowEnd });
-  const timing = () => add(METRICS.mergeProcessingTime, 'Milliseconds', clock.now().getTime() - started);
-
   if (captures.counts.lines === 0 && truth.counts.lines === 0) {
-    ctx.log.warn('no captures and no ground truth in the window', { ...summary });
-    timing();
-    return summary;
+    return { summary, wrote: false, emit: () => {} };
   }
 
   const joined = joinGroundTruth(captures.collector.predictions, truth.labels, {
@@ -311,32 +351,32 @@ export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext
   }
   await ctx.store.putJson(at(QUALITY_FILES.report), report, { indent: 2 });
 
-  // The join's own metrics.
-  const j = joined.summary;
-  if (j.joinRate !== null) add(METRICS.groundTruthJoinRate, 'None', j.joinRate);
-  add(METRICS.labelsJoined, 'Count', j.matched);
-  add(METRICS.unmatchedCaptures, 'Count', j.unmatchedCaptures);
-  add(METRICS.orphanedLabels, 'Count', j.orphanedLabels);
-  add(METRICS.groundTruthRecordsRejected, 'Count', truth.counts.rejected);
-  if (j.latency !== null) {
-    add(METRICS.labelLatencyMedianHours, 'None', j.latency.median);
-    add(METRICS.labelLatencyP90Hours, 'None', j.latency.p90);
-  }
-  add(METRICS.qualityPairs, 'Count', evaluated.evaluated);
-  if (result !== undefined && published) {
-    addQualityMetrics(result, add, {
-      [DIMENSIONS.endpoint]: endpoint.endpointName,
-      [DIMENSIONS.monitoringSchedule]: endpoint.monitoringScheduleName,
-    });
-  }
-  if (estimate !== null) {
-    for (const [key, name] of Object.entries(ESTIMATE_METRICS)) {
-      add(name, 'None', estimate.estimates[key as keyof CbpeEstimate['estimates']]);
+  const emit = (add: Add) => {
+    // The join's own metrics.
+    const j = joined.summary;
+    if (j.joinRate !== null) add(METRICS.groundTruthJoinRate, 'None', j.joinRate);
+    add(METRICS.labelsJoined, 'Count', j.matched);
+    add(METRICS.unmatchedCaptures, 'Count', j.unmatchedCaptures);
+    add(METRICS.orphanedLabels, 'Count', j.orphanedLabels);
+    add(METRICS.groundTruthRecordsRejected, 'Count', truth.counts.rejected);
+    if (j.latency !== null) {
+      add(METRICS.labelLatencyMedianHours, 'None', j.latency.median);
+      add(METRICS.labelLatencyP90Hours, 'None', j.latency.p90);
     }
-  }
-  timing();
-  ctx.log.info('evaluated model quality', { ...evaluated });
-  return evaluated;
+    add(METRICS.qualityPairs, 'Count', evaluated.evaluated);
+    if (result !== undefined && published) {
+      addQualityMetrics(result, add, {
+        [DIMENSIONS.endpoint]: endpoint.endpointName,
+        [DIMENSIONS.monitoringSchedule]: endpoint.monitoringScheduleName,
+      });
+    }
+    if (estimate !== null) {
+      for (const [key, name] of Object.entries(ESTIMATE_METRICS)) {
+        add(name, 'None', estimate.estimates[key as keyof CbpeEstimate['estimates']]);
+      }
+    }
+  };
+  return { summary: evaluated, wrote: true, emit };
 }
 
 type Add = (
@@ -424,9 +464,12 @@ async function readGroundTruth(hours: { start: number; end: number }, ctx: Merge
   const labels: GroundTruthLabel[] = [];
   const counts: ReadCounts = { objects: 0, lines: 0, accepted: 0, rejected: 0 };
   const rejections: string[] = [];
+  /** `key etag` of each object read, to compare with a later listing. */
+  const objects: string[] = [];
   for (let t = hours.start; t < hours.end; t += HOUR_MS) {
     const prefix = groundTruthHourPrefix(quality.groundTruth.key, new Date(t));
-    for await (const object of hourObjects(store, bucket, prefix, /\.jsonl$/i)) {
+    for await (const object of hourObjects(store, bucket, prefix, GROUND_TRUTH_NAME)) {
+      objects.push(`${object.key} ${object.etag}`);
       const collectedAt = collectionHourFromKey(object.key);
       const summary = await parseGroundTruthStream(object.body, (label) => labels.push(label), {
         source: object.uri,
@@ -437,7 +480,7 @@ async function readGroundTruth(hours: { start: number; end: number }, ctx: Merge
       tally(counts, rejections, object.uri, summary);
     }
   }
-  return { labels, counts, rejections };
+  return { labels, counts, rejections, objects };
 }
 
 /**
@@ -450,10 +493,14 @@ async function* hourObjects(
   bucket: string,
   prefix: string,
   name: RegExp,
-): AsyncGenerator<{ key: string; name: string; uri: string; body: AsyncIterable<Uint8Array> }> {
-  for await (const object of store.list(bucket, prefix)) {
-    const rest = object.key.slice(prefix.length);
-    if (rest.includes('/') || !name.test(rest)) continue;
+): AsyncGenerator<{
+  key: string;
+  etag: string;
+  name: string;
+  uri: string;
+  body: AsyncIterable<Uint8Array>;
+}> {
+  for await (const object of hourListing(store, bucket, prefix, name)) {
     let opened: Awaited<ReturnType<ObjectStore['getStream']>>;
     try {
       opened = await store.getStream({ bucket, key: object.key });
@@ -461,8 +508,51 @@ async function* hourObjects(
       if (err instanceof ObjectNotFoundError) continue;
       throw err;
     }
-    yield { key: object.key, name: rest, uri: `s3://${bucket}/${object.key}`, body: opened.body };
+    const rest = object.key.slice(prefix.length);
+    yield {
+      key: object.key,
+      etag: object.etag,
+      name: rest,
+      uri: `s3://${bucket}/${object.key}`,
+      body: opened.body,
+    };
   }
+}
+
+/** The objects directly in the hour folder `prefix` whose names match `name`, as listed. */
+async function* hourListing(
+  store: ObjectStore,
+  bucket: string,
+  prefix: string,
+  name: RegExp,
+): AsyncGenerator<{ key: string; etag: string }> {
+  for await (const object of store.list(bucket, prefix)) {
+    const rest = object.key.slice(prefix.length);
+    if (rest.includes('/') || !name.test(rest)) continue;
+    yield { key: object.key, etag: object.etag };
+  }
+}
+
+/** Ground-truth objects are JSON Lines files in their collection hour's folder. */
+const GROUND_TRUTH_NAME = /\.jsonl$/i;
+
+/** `key etag` of every ground-truth object of the collection hours [start, end), in listing order. */
+async function listGroundTruth(hours: { start: number; end: number }, ctx: MergeContext): Promise<string[]> {
+  const { quality, store } = ctx;
+  const objects: string[] = [];
+  for (let t = hours.start; t < hours.end; t += HOUR_MS) {
+    const prefix = groundTruthHourPrefix(quality.groundTruth.key, new Date(t));
+    for await (const object of hourListing(store, quality.groundTruth.bucket, prefix, GROUND_TRUTH_NAME)) {
+      objects.push(`${object.key} ${object.etag}`);
+    }
+  }
+  return objects;
+}
+
+/** Whether two listings name the same objects with the same ETags. */
+function sameObjects(a: readonly string[], b: readonly string[]): boolean {
+  const sorted = (list: readonly string[]) => [...list].sort().join('\n');
+  return sorted(a) === sorted(b);
 }
 
 /** Adds one object's line counts to `counts`, and its rejections, described, up to REJECTIONS_KEPT in all. */
