@@ -198,8 +198,8 @@ export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext
     ctx.metrics.add({ namespace, name, unit, value, dimensions: dims, timestamp: request.windowEnd });
   // Another merge of this window may run at the same time (one per ground-truth object). One that listed the labels
   // before an object arrived must not leave its result last: after writing, the labels are listed again, and when
-  // they changed the window is merged again. The last write is then always of the fullest listing; metrics are added
-  // once, from the final round.
+  // they changed the window is merged again, so a run's last write is of a listing no older than the write. Metrics
+  // are added once, from the final round.
   for (let round = 1; ; round += 1) {
     const truth = await readGroundTruth(listedLabels, ctx);
     const outcome = await evaluateWindow(request, ctx, { windowStart, labelWindow, captures, truth });
@@ -213,7 +213,7 @@ export async function mergeGroundTruth(request: WindowRequest, ctx: MergeContext
     }
     if (changed) {
       ctx.log.warn(
-        `ground truth still changing after ${MERGE_ROUNDS} rounds; the merges its new objects start include them`,
+        `ground truth still changing after ${MERGE_ROUNDS} rounds; left to the merges its new objects start`,
         { windowEnd: request.windowEnd.toISOString() },
       );
     }
