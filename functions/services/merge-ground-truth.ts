@@ -420,15 +420,12 @@ async function readCaptures(window: { start: number; end: number }, ctx: MergeCo
     for (let t = window.start; t < window.end; t += HOUR_MS) {
       const prefix = captureHourPrefix(endpoint.capture.key, endpoint.endpointName, variant, new Date(t));
       // Named as SageMaker names capture files.
-      for await (const object of hourObjects(store, bucket, prefix, /\.jsonl(\.gz)?$/i)) {
+      for await (const object of hourObjects(store, bucket, prefix, JSON_LINES_NAME)) {
         const { uri } = object;
         collector.setSource(uri);
-        const source: AsyncIterable<Uint8Array> = /\.gz$/i.test(object.name)
-          ? Readable.from(object.body).pipe(createGunzip())
-          : object.body;
         let summary: Awaited<ReturnType<typeof parseCaptureStream>>;
         try {
-          summary = await parseCaptureStream(source, collector, {
+          summary = await parseCaptureStream(bodyOf(object), collector, {
             ...endpoint.settings.capture,
             maxRejectionsKept: REJECTIONS_KEPT,
           });
@@ -441,12 +438,7 @@ async function readCaptures(window: { start: number; end: number }, ctx: MergeCo
               },
             );
           }
-          if (String((err as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) {
-            throw new InputError(`${uri}: not a readable gzip file: ${(err as Error).message}`, {
-              cause: err,
-            });
-          }
-          throw err;
+          throw gzipInputError(err, uri);
         }
         tally(counts, rejections, uri, summary);
       }
@@ -468,14 +460,16 @@ async function readGroundTruth(hours: { start: number; end: number }, ctx: Merge
   const objects: string[] = [];
   for (let t = hours.start; t < hours.end; t += HOUR_MS) {
     const prefix = groundTruthHourPrefix(quality.groundTruth.key, new Date(t));
-    for await (const object of hourObjects(store, bucket, prefix, GROUND_TRUTH_NAME)) {
+    for await (const object of hourObjects(store, bucket, prefix, JSON_LINES_NAME)) {
       objects.push(`${object.key} ${object.etag}`);
       const collectedAt = collectionHourFromKey(object.key);
-      const summary = await parseGroundTruthStream(object.body, (label) => labels.push(label), {
+      const summary = await parseGroundTruthStream(bodyOf(object), (label) => labels.push(label), {
         source: object.uri,
         ...(collectedAt !== undefined ? { collectedAt } : {}),
         ...(quality.labelAttribute !== undefined ? { labelAttribute: quality.labelAttribute } : {}),
         maxRejectionsKept: REJECTIONS_KEPT,
+      }).catch((err: unknown) => {
+        throw gzipInputError(err, object.uri);
       });
       tally(counts, rejections, object.uri, summary);
     }
@@ -533,8 +527,21 @@ async function* hourListing(
   }
 }
 
-/** Ground-truth objects are JSON Lines files in their collection hour's folder. */
-const GROUND_TRUTH_NAME = /\.jsonl$/i;
+/** Capture and ground-truth objects are JSON Lines files, gzip-compressed when named `.jsonl.gz`. */
+const JSON_LINES_NAME = /\.jsonl(\.gz)?$/i;
+
+/** An object's lines: gunzipped when it is named `.gz`. */
+function bodyOf(object: { name: string; body: AsyncIterable<Uint8Array> }): AsyncIterable<Uint8Array> {
+  return /\.gz$/i.test(object.name) ? Readable.from(object.body).pipe(createGunzip()) : object.body;
+}
+
+/** A zlib failure as the InputError naming the object; any other error as it is. */
+function gzipInputError(err: unknown, uri: string): unknown {
+  if (String((err as NodeJS.ErrnoException).code ?? '').startsWith('Z_')) {
+    return new InputError(`${uri}: not a readable gzip file: ${(err as Error).message}`, { cause: err });
+  }
+  return err;
+}
 
 /** `key etag` of every ground-truth object of the collection hours [start, end), in listing order. */
 async function listGroundTruth(hours: { start: number; end: number }, ctx: MergeContext): Promise<string[]> {
@@ -542,7 +549,7 @@ async function listGroundTruth(hours: { start: number; end: number }, ctx: Merge
   const objects: string[] = [];
   for (let t = hours.start; t < hours.end; t += HOUR_MS) {
     const prefix = groundTruthHourPrefix(quality.groundTruth.key, new Date(t));
-    for await (const object of hourListing(store, quality.groundTruth.bucket, prefix, GROUND_TRUTH_NAME)) {
+    for await (const object of hourListing(store, quality.groundTruth.bucket, prefix, JSON_LINES_NAME)) {
       objects.push(`${object.key} ${object.etag}`);
     }
   }

@@ -191,6 +191,32 @@ describe('mergeGroundTruth', () => {
     expect(summary.evaluated).toBe(3);
   });
 
+  it('computes the metrics from gzip ground truth (.jsonl.gz), as driftwatch quality reads it', async () => {
+    // Given the captures of the first test and their labels 2, 2, 5 in a gzip-compressed object
+    const store = new MemoryStore();
+    const body = ['a', 'b', 'c'].map((id, i) => regressionCapture(id, String(i + 1))).join('\n');
+    store.put('capture', 'datacapture/churn/AllTraffic/2026/11/26/10/x.jsonl', body);
+    store.put(
+      'labels',
+      'gt/2026/11/26/11/y.jsonl.gz',
+      gzipSync(`${[label('a', '2'), label('b', '2'), label('c', '5')].join('\n')}\n`),
+    );
+    const { ctx } = context(store);
+    // When / Then every label is read and joined: mae (1 + 0 + 2) / 3
+    const summary = await mergeGroundTruth(WINDOW, ctx);
+    expect(summary).toMatchObject({ evaluated: 3, groundTruth: { objects: 1, accepted: 3, rejected: 0 } });
+  });
+
+  it('throws an InputError naming the object when a .jsonl.gz label object is not gzip', async () => {
+    const store = new MemoryStore();
+    store.put('capture', 'datacapture/churn/AllTraffic/2026/11/26/10/x.jsonl', regressionCapture('a', '1'));
+    store.put('labels', 'gt/2026/11/26/11/y.jsonl.gz', 'plain text');
+    const { ctx } = context(store);
+    await expect(mergeGroundTruth(WINDOW, ctx)).rejects.toThrow(
+      /s3:\/\/labels\/gt\/2026\/11\/26\/11\/y\.jsonl\.gz: not a readable gzip file/,
+    );
+  });
+
   it('throws when a .gz capture is not gzip', async () => {
     const store = new MemoryStore();
     store.put('capture', 'datacapture/churn/AllTraffic/2026/11/26/10/x.jsonl.gz', 'plain text');
