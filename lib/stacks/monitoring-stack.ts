@@ -99,7 +99,10 @@ export class MonitoringStack extends Stack {
         topic: this.topic,
         encryptionKey: this.encryptionKey,
         groundTruthBucket: groundTruth?.bucket,
-        groundTruthKey: groundTruth?.key,
+        groundTruthKey:
+          endpoint.groundTruth?.kmsKeyArn !== undefined
+            ? kms.Key.fromKeyArn(this, `GroundTruthKey-${endpoint.name}`, endpoint.groundTruth.kmsKeyArn)
+            : groundTruth?.key,
       });
       endpoints.set(endpoint.name, monitor);
       const outputId = endpoint.name.replace(/[^A-Za-z0-9]/g, '');

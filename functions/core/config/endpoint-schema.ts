@@ -109,6 +109,11 @@ export const GroundTruthConfigSchema = z.strictObject({
     'EventBridge Scheduler expression (in schedule.timezone) that starts a model-quality evaluation of the latest ' +
       'window; new ground-truth objects start one too.',
   ),
+  kmsKeyArn: optionalWith(
+    matching(KMS_KEY_ARN, 'a KMS key or alias ARN'),
+    'KMS key that encrypts the ground-truth objects (SSE-KMS); the merge function is granted decrypt.',
+    'the capture key when the labels share the capture bucket, else S3-managed (SSE-S3) encryption',
+  ),
 });
 /** The `groundTruth` section. */
 export type GroundTruthConfig = z.output<typeof GroundTruthConfigSchema>;

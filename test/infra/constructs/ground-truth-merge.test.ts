@@ -11,15 +11,18 @@ import { ENV } from '../../../functions/shared/env.js';
 import { CaptureSource } from '../../../lib/constructs/capture-source.js';
 import { GroundTruthMerge } from '../../../lib/constructs/ground-truth-merge.js';
 import { ReportsStore } from '../../../lib/constructs/reports-store.js';
+import { MonitoringStack } from '../../../lib/stacks/monitoring-stack.js';
 import { csvCaptureLine } from '../../../scripts/local/records.js';
 import { recordingLog, recordingMetrics, steppingClock } from '../../handlers/support/deps.js';
 import { MemoryStore } from '../../handlers/support/memory-store.js';
 import {
   EXAMPLE_CONFIG_FILE,
   exampleApp,
+  loadConfig,
   s3Arn,
   statementsFor,
   statementsOfRole,
+  testApp,
   testStack,
 } from '../support.js';
 
@@ -217,6 +220,29 @@ describe('GroundTruthMerge in the example stack', () => {
       );
       expect(published).toContain(JSON.stringify([alarm.Namespace, alarm.MetricName, dimensions]));
     }
+  });
+
+  it('computes decrypt on groundTruth.kmsKeyArn for labels in their own SSE-KMS bucket, and none without it', () => {
+    // Given the example with its labels moved to a bucket of their own, with and without the labels' key
+    const keyArn = 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const stackWith = (kmsKeyArn: string | undefined) => {
+      const config = loadConfig('examples/driftwatch.config.json');
+      const endpoint = config.endpoints[0];
+      if (endpoint?.groundTruth === undefined) throw new Error('the example has ground truth');
+      endpoint.groundTruth = {
+        ...endpoint.groundTruth,
+        s3Uri: 's3://example-labels/churn/',
+        ...(kmsKeyArn !== undefined ? { kmsKeyArn } : {}),
+      };
+      const stack = new MonitoringStack(testApp(), 'S', { config, configFile: EXAMPLE_CONFIG_FILE });
+      const role = stack.endpoints.get('churn-endpoint')?.quality?.function.role as iam.IRole;
+      return statementsFor(Template.fromStack(stack), stack, role, 'kms:Decrypt').flatMap((statement) =>
+        Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource],
+      );
+    };
+    // When each is synthesized / Then the merge function may decrypt with the labels' key only when it is given
+    expect(stackWith(keyArn)).toContain(keyArn);
+    expect(stackWith(undefined)).not.toContain(keyArn);
   });
 
   it('computes no merge function for an endpoint without groundTruth and modelQuality', () => {
