@@ -88,6 +88,17 @@ export function taskError(name: string, message: string): Error {
   return error;
 }
 
+/** `handler`, except that its first `times` calls fail with error `name` (a throttled API, for retry paths). */
+export function failingFirst(times: number, name: string, handler: TaskHandler | undefined): TaskHandler {
+  if (handler === undefined) throw new Error('failingFirst: no handler to answer after the failures');
+  let calls = 0;
+  return (input) => {
+    calls += 1;
+    if (calls <= times) throw taskError(name, 'Rate exceeded');
+    return handler(input);
+  };
+}
+
 /**
  * Runs a synthesized definition in aws-local-stepfunctions: every Task state is answered by `handlers` (an
  * unhandled Task fails the test), Wait states and retry pauses take no time.

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AslDefinition } from '../../scripts/local/asl.js';
 import {
   aslOf,
+  failingFirst,
   firstCall,
   type LocalRun,
   type TaskHandler,
@@ -264,27 +265,11 @@ describe('deployment workflow', () => {
     // Given CreateModel and UpdateEndpoint throttled once each, and the success notification twice
     const w = world();
     const healthy = sageMaker(['Updating', 'InService']);
-    const throttledFirst = (times: number, name: string, handler: TaskHandler): TaskHandler => {
-      let calls = 0;
-      return (input) => {
-        calls += 1;
-        if (calls <= times) throw taskError(name, 'Rate exceeded');
-        return handler(input);
-      };
-    };
     const aws = {
       ...healthy,
-      'Create model': throttledFirst(
-        1,
-        'SageMaker.SageMakerException',
-        healthy['Create model'] as TaskHandler,
-      ),
-      'Update endpoint': throttledFirst(
-        1,
-        'SageMaker.SageMakerException',
-        healthy['Update endpoint'] as TaskHandler,
-      ),
-      'Notify success': throttledFirst(2, 'SNS.ThrottledException', healthy['Notify success'] as TaskHandler),
+      'Create model': failingFirst(1, 'SageMaker.SageMakerException', healthy['Create model']),
+      'Update endpoint': failingFirst(1, 'SageMaker.SageMakerException', healthy['Update endpoint']),
+      'Notify success': failingFirst(2, 'SNS.ThrottledException', healthy['Notify success']),
     };
     // When the approval event starts an execution
     const run = await w.run(asl, approval(2), aws);

@@ -1,7 +1,13 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AslDefinition } from '../../scripts/local/asl.js';
-import { aslOf, firstCall, type TaskHandler, taskError } from '../../scripts/local/state-machine.js';
+import {
+  aslOf,
+  failingFirst,
+  firstCall,
+  type TaskHandler,
+  taskError,
+} from '../../scripts/local/state-machine.js';
 import { lifecycleApp } from './support.js';
 import { ENDPOINT, World } from './world.js';
 
@@ -305,18 +311,10 @@ describe('retraining workflow', () => {
     // Given CreateTrainingJob and the champion's CreateTransformJob throttled at their first start
     const world = new World();
     const healthy = sageMaker('PROMOTE');
-    const throttledOnce = (handler: TaskHandler): TaskHandler => {
-      let calls = 0;
-      return (input) => {
-        calls += 1;
-        if (calls === 1) throw taskError('SageMaker.AmazonSageMakerException', 'Rate exceeded');
-        return handler(input);
-      };
-    };
     const handlers = {
       ...healthy,
-      Train: throttledOnce(healthy.Train as TaskHandler),
-      'Score champion': throttledOnce(healthy['Score champion'] as TaskHandler),
+      Train: failingFirst(1, 'SageMaker.AmazonSageMakerException', healthy.Train),
+      'Score champion': failingFirst(1, 'SageMaker.AmazonSageMakerException', healthy['Score champion']),
     };
     // When the alarm starts an execution
     const run = await world.run(asl, alarmEvent, handlers);
@@ -393,20 +391,14 @@ describe('retraining workflow', () => {
     // Given CreateModelPackage throttled once and the registration notice twice
     const world = new World();
     const healthy = sageMaker('PROMOTE');
-    let registerCalls = 0;
-    let notifyCalls = 0;
     const handlers = {
       ...healthy,
-      'Register model package': (input: unknown) => {
-        registerCalls += 1;
-        if (registerCalls === 1) throw taskError('SageMaker.SageMakerException', 'Rate exceeded');
-        return (healthy['Register model package'] as TaskHandler)(input);
-      },
-      'Notify registration': (input: unknown) => {
-        notifyCalls += 1;
-        if (notifyCalls <= 2) throw taskError('SNS.KMSThrottlingException', 'Rate exceeded');
-        return (healthy['Notify registration'] as TaskHandler)(input);
-      },
+      'Register model package': failingFirst(
+        1,
+        'SageMaker.SageMakerException',
+        healthy['Register model package'],
+      ),
+      'Notify registration': failingFirst(2, 'SNS.KMSThrottlingException', healthy['Notify registration']),
     };
     // When the alarm starts an execution
     const run = await world.run(asl, alarmEvent, handlers);
