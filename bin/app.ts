@@ -6,21 +6,18 @@ import { buildMonitoringApp, DEFAULT_CONFIG_FILE } from '../lib/monitoring-app.j
 import { addLifecycleStack, needsLifecycleStack } from '../lib/stacks/lifecycle-stack.js';
 
 const app = new App();
-const configFile: unknown = app.node.tryGetContext('config');
+const context: unknown = app.node.tryGetContext('config');
+const configFile = typeof context === 'string' && context !== '' ? context : DEFAULT_CONFIG_FILE;
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 try {
   const monitoring = buildMonitoringApp(app, {
-    configFile: typeof configFile === 'string' && configFile !== '' ? configFile : DEFAULT_CONFIG_FILE,
+    configFile,
     nag: app.node.tryGetContext('nag') !== 'false',
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env,
   });
   // Retraining, blue/green deployment and the audit trail, wired to the monitoring stack (lib/stacks/lifecycle-stack.ts),
   // for configurations that have them.
-  if (needsLifecycleStack(monitoring.config)) {
-    addLifecycleStack(app, monitoring, {
-      configFile: typeof configFile === 'string' && configFile !== '' ? configFile : DEFAULT_CONFIG_FILE,
-      env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-    });
-  }
+  if (needsLifecycleStack(monitoring.config)) addLifecycleStack(app, monitoring, { configFile, env });
 } catch (error) {
   if (error instanceof ConfigValidationError) {
     console.error(`driftwatch: the monitor configuration is invalid:\n${error.message}`);
